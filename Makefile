@@ -1,0 +1,37 @@
+# The two commands a newcomer needs (see README.md):
+#   make demo   install everything, build the demo city on SQLite, serve it on :5000
+#   make test   install everything and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO ?= --small
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: demo test install system-packages bench clean
+
+$(BIN)/camreg: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: system-packages $(BIN)/camreg
+
+# Debian packages the tests and the demo need (none yet beyond Python's own wheels).
+system-packages:
+	@true
+
+demo: install
+	CAMREG_ALLOW_FILE_STREAMS=1 $(BIN)/camreg db upgrade
+	CAMREG_ALLOW_FILE_STREAMS=1 $(BIN)/camreg demo $(DEMO)
+	CAMREG_ALLOW_FILE_STREAMS=1 $(BIN)/camreg run --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

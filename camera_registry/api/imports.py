@@ -1,0 +1,3 @@
+"""Import and export routes: filled in below."""
+def register(bp, resources):
+    pass

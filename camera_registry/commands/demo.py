@@ -1,0 +1,1 @@
+"""camreg demo (filled in by the demo work)."""

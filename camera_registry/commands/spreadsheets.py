@@ -1,0 +1,1 @@
+"""camreg import / export (filled in by the spreadsheet work)."""

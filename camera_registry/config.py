@@ -1,0 +1,68 @@
+"""Configuration from environment variables prefixed ``CAMREG_``.
+
+Every setting has a safe default so that ``camreg run`` works on a fresh machine; production
+deployments set at least ``CAMREG_DATABASE_URL`` and ``CAMREG_SECRET_KEY``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PREFIX = "CAMREG_"
+
+# name -> (default, parser). A default of None means "derived at start-up" (see load_config).
+_SETTINGS: dict[str, tuple[Any, Any]] = {
+    "DATABASE_URL": (None, str),
+    "SECRET_KEY": (None, str),
+    # Fernet key (urlsafe base64, 32 bytes) for stream credentials; derived from SECRET_KEY if unset.
+    "CREDENTIALS_KEY": (None, str),
+    # file: stream URLs are only for demos and tests; a real deployment never needs them.
+    "ALLOW_FILE_STREAMS": (False, "bool"),
+    "MAX_PER_PAGE": (1000, int),
+    "DEFAULT_PER_PAGE": (50, int),
+    "MAX_UPLOAD_MB": (50, int),
+    "LOG_LEVEL": ("INFO", str),
+}
+
+
+def _parse_bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected a boolean (true/false), got {value!r}")
+
+
+def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Read the CAMREG_* variables; fill in defaults that depend on the instance folder."""
+    env = os.environ if environ is None else environ
+    config: dict[str, Any] = {}
+    for name, (default, parser) in _SETTINGS.items():
+        raw = env.get(PREFIX + name)
+        if raw is None:
+            config[name] = default
+            continue
+        try:
+            config[name] = _parse_bool(raw) if parser == "bool" else parser(raw)
+        except ValueError as exc:
+            raise ValueError(f"{PREFIX}{name}: {exc}") from exc
+    if config["DATABASE_URL"] is None:
+        config["DATABASE_URL"] = f"sqlite:///{instance_path / 'camera_registry.sqlite'}"
+    if config["SECRET_KEY"] is None:
+        config["SECRET_KEY"] = _instance_secret(instance_path)
+    return config
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """A random key kept in the instance folder, so restarts keep sessions and credentials."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,9 @@
+"""The registry's tables, one module per domain."""
+from camera_registry.models.cameras import Camera, MaintenanceWindow, camera_key_places
+from camera_registry.models.changes import ChangeRecord
+from camera_registry.models.divisions import Division
+from camera_registry.models.places import Building, Compound, KeyPlace
+from camera_registry.models.users import ApiToken, User
+
+__all__ = ["ApiToken", "Building", "Camera", "ChangeRecord", "Compound", "Division", "KeyPlace",
+           "MaintenanceWindow", "User", "camera_key_places"]

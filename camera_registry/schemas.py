@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, Literal, Optional
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationInfo,
@@ -110,7 +110,7 @@ class CameraIn(InputModel):
     stream_url: str = Field(max_length=500)
     stream_username: Optional[str] = Field(None, max_length=100)
     stream_password: Optional[SecretStr] = Field(None, max_length=200, json_schema_extra={
-        "writeOnly": True})
+        "writeOnly": True})  # credentials in stream_url are moved here (CameraResource.prepare)
     lon: float = Field(ge=-180, le=180, description="WGS-84 longitude")
     lat: float = Field(ge=-90, le=90, description="WGS-84 latitude")
     height_m: Optional[float] = Field(None, ge=0, le=300)
@@ -129,26 +129,6 @@ class CameraIn(InputModel):
     probe_interval_s: Optional[int] = Field(None, ge=10, le=86400)
     maintenance_windows: list[MaintenanceWindowIn] = Field(default_factory=list)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _credentials_out_of_url(cls, data: Any) -> Any:
-        """Integrators paste rtsp://user:pass@host/...; keep the URL clean, the secret apart."""
-        if not isinstance(data, dict) or not isinstance(data.get("stream_url"), str):
-            return data
-        parts = urlsplit(data["stream_url"].strip())
-        if parts.username is None and parts.password is None:
-            return data
-        data = dict(data)
-        host = parts.hostname or ""
-        if ":" in host:
-            host = f"[{host}]"
-        netloc = host + (f":{parts.port}" if parts.port else "")
-        data["stream_url"] = urlunsplit(parts._replace(netloc=netloc))
-        data.setdefault("stream_username", unquote(parts.username or ""))
-        if parts.password is not None:
-            data.setdefault("stream_password", unquote(parts.password))
-        return data
-
     @field_validator("code")
     @classmethod
     def _valid_code(cls, value: str) -> str:
@@ -165,6 +145,8 @@ class CameraIn(InputModel):
             raise ValueError(f"the scheme must be one of {', '.join(schemes)}{hint}")
         if parts.scheme != "file" and not parts.hostname:
             raise ValueError("the URL has no host")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("put the credentials in stream_username and stream_password")
         return value
 
     @model_validator(mode="after")

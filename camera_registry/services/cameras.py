@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from typing import Any, Mapping
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -50,6 +51,26 @@ class CameraResource(Resource):
 
     def validation_context(self, session: Session) -> dict[str, Any]:
         return {"allow_file_streams": self.allow_file_streams}
+
+    def prepare(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Integrators paste rtsp://user:pass@host/...; keep the URL clean, the secret apart."""
+        url = payload.get("stream_url")
+        if not isinstance(url, str):
+            return payload
+        parts = urlsplit(url.strip())
+        try:
+            username, password, port = parts.username, parts.password, parts.port
+        except ValueError:
+            return payload  # a malformed port: the schema reports the URL
+        if username is None and password is None:
+            return payload
+        host = parts.hostname or ""
+        netloc = (f"[{host}]" if ":" in host else host) + (f":{port}" if port else "")
+        payload = {**payload, "stream_url": urlunsplit(parts._replace(netloc=netloc))}
+        payload.setdefault("stream_username", unquote(username or ""))
+        if password is not None:
+            payload.setdefault("stream_password", unquote(password))
+        return payload
 
     def division_of(self, obj: Camera) -> Division:
         return obj.division

@@ -84,12 +84,17 @@ class Resource:
     def validation_context(self, session: Session) -> dict[str, Any]:
         return {}
 
+    def prepare(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Normalise a payload before validation (e.g. split credentials out of a URL)."""
+        return payload
+
 
 def validate(resource: Resource, payload: Any, context: dict[str, Any] | None = None,
              row: int | None = None) -> BaseModel:
     """Check a JSON-like payload strictly (no silent type coercion) against the schema."""
     if not isinstance(payload, dict):
         raise BadRequest("the request body must be a JSON object")
+    payload = resource.prepare(payload)
     try:
         return resource.schema.model_validate_json(json.dumps(payload, default=str), strict=True,
                                                    context=context or {})

@@ -159,3 +159,8 @@ def city(admin) -> City:
     c.compound_b1 = admin.post("/compounds", json={
         "name": "龙潭小区", "division_code": c.community_b1, "in_campaign": True}).json["id"]
     return c
+
+
+@pytest.fixture
+def client_without_token(app):
+    return app.test_client()

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g, jsonify
+import logging
+
+from flask import Blueprint, Response, g, jsonify, request
 from sqlalchemy import select
 
 from camera_registry.api import auth
@@ -17,6 +19,8 @@ from camera_registry.schemas import MaintenanceWindowIn
 from camera_registry.services.changelog import change_json
 from camera_registry.services.crud import Resource
 from camera_registry.services.values import id_param
+
+log = logging.getLogger(__name__)
 
 # Read-only fields each resource adds to its input fields in answers.
 OUTPUT_EXTRAS: dict[str, dict[str, Any]] = {
@@ -32,9 +36,17 @@ OUTPUT_EXTRAS: dict[str, dict[str, Any]] = {
 }
 
 
+def _log_request(response: Response) -> Response:
+    actor = getattr(g, "actor", None)
+    log.info("%s %s %s by %s", request.method, request.path, response.status_code,
+             actor.username if actor else "anonymous")
+    return response
+
+
 def create_blueprint(resources: dict[str, Resource]) -> Blueprint:
     bp = Blueprint("api", __name__, url_prefix="/api/v1")
     bp.before_request(auth.authenticate)
+    bp.after_request(_log_request)
     for resource in resources.values():
         register_resource(bp, resource, geojson=resource.name != "divisions")
 

@@ -26,6 +26,8 @@ def _wants_json() -> bool:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
+        # The message names fields and rows, never submitted values, so it is safe to log.
+        log.info("rejected %s %s: %s %s", request.method, request.path, exc.status, exc.message)
         return error_response(exc.status, exc.error, exc.message, exc.details)
 
     @app.errorhandler(HTTPException)

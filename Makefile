@@ -18,9 +18,15 @@ $(BIN)/camreg: setup.cfg pyproject.toml
 
 install: system-packages $(BIN)/camreg
 
-# Debian packages the tests and the demo need (none yet beyond Python's own wheels).
+# Debian packages: ffmpeg encodes test clips; GStreamer's RTSP server (run by Debian's python3,
+# which has python3-gi) serves them. Installed only when missing (needs root, as CI is).
+DEB_PACKAGES := ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base \
+	gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
 system-packages:
-	@true
+	@if ! dpkg -s $(DEB_PACKAGES) >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $(DEB_PACKAGES); \
+	fi
 
 demo: install
 	CAMREG_ALLOW_FILE_STREAMS=1 $(BIN)/camreg db upgrade

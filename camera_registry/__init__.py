@@ -1,44 +1,17 @@
-"""camera_registry: the Flask app for Sharp Eyes (雪亮工程) community video networks."""
+"""camera_registry: the Flask app for Sharp Eyes (雪亮工程) community video networks.
+
+Importing the package does not import Flask, so that workers (health_checks) can use the models
+and services alone; ``create_app`` builds the web app.
+"""
 from __future__ import annotations
 
-import logging
-import os
-from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from flask import Flask
-
-from camera_registry.config import load_config
-from camera_registry.database import db
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if TYPE_CHECKING:
+    from flask import Flask
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    instance_path = os.environ.get("CAMREG_INSTANCE_PATH") or (test_config or {}).get(
-        "INSTANCE_PATH")
-    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
-                instance_path=str(Path(instance_path).resolve()) if instance_path else None,
-                instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config.update(load_config(Path(app.instance_path)))
-    if test_config:
-        app.config.update(test_config)
-    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-    app.json.ensure_ascii = False  # Chinese names stay readable in answers
-    logging.basicConfig(level=app.config["LOG_LEVEL"],
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def create_app(test_config: Mapping[str, Any] | None = None) -> "Flask":
+    from camera_registry.app import create_app as build
 
-    db.init_app(app)
-
-    from camera_registry.api import create_blueprint
-    from camera_registry.api.errors import register_error_handlers
-    from camera_registry.services.registry import build_resources
-    from camera_registry.views import bp as views_bp
-
-    resources = build_resources(app.config)
-    app.extensions["camreg_resources"] = resources
-    app.register_blueprint(create_blueprint(resources))
-    app.register_blueprint(views_bp)
-    register_error_handlers(app)
-    return app
+    return build(test_config)

@@ -77,3 +77,23 @@ class NetworkedLevel(Choices):
 class Role(Choices):
     ADMIN, INTEGRATOR, MONITOR = "admin", "integrator", "monitor"
     LABELS_ZH = {ADMIN: "管理员", INTEGRATOR: "集成商", MONITOR: "值班员"}
+
+
+class CameraState(Choices):
+    UNKNOWN, ONLINE, DEGRADED, OFFLINE, MAINTENANCE = (
+        "unknown", "online", "degraded", "offline", "maintenance")
+    LABELS_ZH = {UNKNOWN: "未知", ONLINE: "在线", DEGRADED: "图像异常", OFFLINE: "离线",
+                 MAINTENANCE: "维护中"}
+
+
+class CheckKind(Choices):
+    LIVENESS, PICTURE = "liveness", "picture"
+    LABELS_ZH = {LIVENESS: "在线检测", PICTURE: "图像诊断"}
+
+
+class Fault(Choices):
+    """Picture faults found by the video quality diagnosis (health_checks.diagnosis)."""
+
+    LABELS_ZH = {"signal_lost": "信号丢失", "black": "黑屏", "too_dark": "画面过暗",
+                 "overexposed": "画面过亮", "frozen": "画面冻结", "blurred": "图像模糊",
+                 "occluded": "镜头遮挡", "colour_cast": "偏色", "noise": "噪声/雪花"}

@@ -24,6 +24,18 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "DEFAULT_PER_PAGE": (50, int),
     "MAX_UPLOAD_MB": (50, int),
     "LOG_LEVEL": ("INFO", str),
+    # Health checks (see docs/HEALTH.md).
+    "OFFLINE_AFTER": (3, int),  # consecutive failed checks before a camera is offline
+    "ONLINE_AFTER": (1, int),  # consecutive good checks before it is back online
+    "LIVENESS_INTERVAL_S": (60, int),
+    "PICTURE_INTERVAL_S": (900, int),
+    "BACKOFF_MAX_FACTOR": (8, int),  # an offline camera is checked up to this many times less often
+    "CHECK_TIMEOUT_S": (5.0, float),  # liveness deadline
+    "PICTURE_WINDOW_S": (1.5, float),  # how long a picture check reads frames
+    "CHECK_CONCURRENCY": (64, int),  # checks running at once
+    "PICTURE_PROCESSES": (2, int),  # worker processes for picture checks
+    "CHECK_RETENTION_DAYS": (14, int),  # raw check results older than this are deleted
+    "SCHEDULER": (False, "bool"),  # run the scheduler inside the web process (demo only)
 }
 
 

@@ -13,6 +13,7 @@ from camera_registry.api.bodies import query_params
 from camera_registry.api.openapi import (build_document, documented, error, json_content,
                                          model_schemas, output_schema, ref)
 from camera_registry.api.resources import register_resource, schema_name
+from camera_registry.choices import CameraState
 from camera_registry.database import db
 from camera_registry.models import ChangeRecord
 from camera_registry.schemas import MaintenanceWindowIn
@@ -30,6 +31,8 @@ OUTPUT_EXTRAS: dict[str, dict[str, Any]] = {
     "key-places": {"id": {"type": "integer"}, "division_code": {"type": "string"}},
     "cameras": {"id": {"type": "integer"}, "division_code": {"type": "string"},
                 "has_stream_password": {"type": "boolean"},
+                "state": {"type": "string", "enum": CameraState.values()},
+                "faults": {"type": "array", "items": {"type": "string"}},
                 "code_info": {"type": "object", "description": "the decoded national code"},
                 "created_at": {"type": "string", "format": "date-time"},
                 "updated_at": {"type": "string", "format": "date-time"}},
@@ -96,6 +99,7 @@ def create_blueprint(resources: dict[str, Resource]) -> Blueprint:
         records = db.session.scalars(query.order_by(ChangeRecord.id.desc()).limit(limit))
         return jsonify({"items": [change_json(record) for record in records]})
 
-    from camera_registry.api import imports  # noqa: E402  (routes need the resources)
+    from camera_registry.api import health, imports  # noqa: E402  (routes need the resources)
     imports.register(bp, resources)
+    health.register(bp, resources["cameras"])
     return bp

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, Integer, String, Table, Text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +10,9 @@ from camera_registry.choices import Lifecycle, NetworkedLevel
 from camera_registry.database import Base, utcnow
 from camera_registry.models.divisions import Division
 from camera_registry.models.places import Building, Compound, KeyPlace
+
+if TYPE_CHECKING:
+    from camera_registry.models.health import CameraHealth
 
 camera_key_places = Table(
     "camera_key_places",
@@ -59,6 +62,7 @@ class Camera(Base):
     maintenance_windows: Mapped[list["MaintenanceWindow"]] = relationship(
         back_populates="camera", cascade="all, delete-orphan",
         order_by="MaintenanceWindow.starts_at")
+    health: Mapped[Optional["CameraHealth"]] = relationship(viewonly=True)
 
 
 class MaintenanceWindow(Base):

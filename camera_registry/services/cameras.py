@@ -4,13 +4,14 @@ from __future__ import annotations
 from typing import Any, Mapping
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from camera_registry.choices import CameraKind, Lifecycle, NetworkedLevel
+from camera_registry.choices import CameraKind, CameraState, Fault, Lifecycle, NetworkedLevel
 from camera_registry.device_codes import DeviceCode
 from camera_registry.errors import Conflict, field_error
-from camera_registry.models import Camera, Division, KeyPlace, MaintenanceWindow, camera_key_places
+from camera_registry.models import (Camera, CameraHealth, Division, MaintenanceWindow,
+                                    camera_key_places)
 from camera_registry.schemas import CameraIn
 from camera_registry.services.credentials import REDACTED, CredentialBox
 from camera_registry.services.crud import Resource
@@ -36,6 +37,8 @@ class CameraResource(Resource):
         "kind": "bullet, dome, ptz, fisheye or other",
         "code": "the exact 20-digit national code",
         "probe_enabled": "true/false",
+        "state": "unknown, online, degraded, offline or maintenance (comma-separated)",
+        "fault": "a picture fault, e.g. frozen, blurred, occluded",
     }
 
     def __init__(self, box: CredentialBox, allow_file_streams: bool = False) -> None:
@@ -47,7 +50,7 @@ class CameraResource(Resource):
 
     def load_options(self) -> tuple:
         return (joinedload(Camera.division), selectinload(Camera.key_places),
-                selectinload(Camera.maintenance_windows))
+                selectinload(Camera.maintenance_windows), selectinload(Camera.health))
 
     def validation_context(self, session: Session) -> dict[str, Any]:
         return {"allow_file_streams": self.allow_file_streams}
@@ -84,6 +87,8 @@ class CameraResource(Resource):
         return {"id": obj.id, **data,
                 "stream_username": self.box.decrypt(obj.stream_username_enc),
                 "has_stream_password": obj.stream_password_enc is not None,
+                "state": obj.health.state if obj.health else CameraState.UNKNOWN,
+                "faults": list(obj.health.faults) if obj.health else [],
                 "code_info": DeviceCode(obj.code).describe(),
                 "created_at": iso(obj.created_at), "updated_at": iso(obj.updated_at)}
 
@@ -106,7 +111,8 @@ class CameraResource(Resource):
 
     def snapshot(self, obj: Camera) -> dict[str, Any]:
         data = self.to_json(obj)
-        del data["code_info"], data["created_at"], data["updated_at"]
+        for derived in ("code_info", "created_at", "updated_at", "state", "faults"):
+            del data[derived]
         data["stream_password"] = REDACTED if obj.stream_password_enc else None
         return data
 
@@ -131,9 +137,30 @@ class CameraResource(Resource):
                 query = query.where(column.in_(values))
         if params.get("code"):
             query = query.where(Camera.code == params["code"].strip())
+        query = self._filter_health(query, params)
         probe_enabled = bool_param(params, "probe_enabled")
         if probe_enabled is not None:
             query = query.where(Camera.probe_enabled == probe_enabled)
+        return query
+
+    def _filter_health(self, query: Select, params: Mapping[str, str]) -> Select:
+        if not params.get("state") and not params.get("fault"):
+            return query
+        query = query.outerjoin(CameraHealth, CameraHealth.camera_id == Camera.id)
+        if params.get("state"):
+            states = params["state"].split(",")
+            bad = [state for state in states if state not in CameraState.values()]
+            if bad:
+                raise field_error("state", f"{', '.join(bad)} is not one of "
+                                           f"{', '.join(CameraState.values())}")
+            query = query.where(func.coalesce(CameraHealth.state, CameraState.UNKNOWN)
+                                .in_(states))
+        if params.get("fault"):
+            fault = params["fault"]
+            if fault not in Fault.values():
+                raise field_error("fault", f"must be one of {', '.join(Fault.values())}")
+            # faults is a JSON list; its text form contains the quoted name on every backend.
+            query = query.where(cast(CameraHealth.faults, String).like(f'%"{fault}"%'))
         return query
 
     def apply(self, resolver: Resolver, obj: Camera, data: CameraIn, creating: bool) -> None:

@@ -18,6 +18,7 @@ from camera_registry.choices import CameraState, CheckKind, Lifecycle
 from camera_registry.models import (Camera, CameraHealth, CheckResult, Division,
                                     StateTransition)
 from camera_registry.services.credentials import CredentialBox
+from camera_registry.services.values import iso
 
 CHECKED_LIFECYCLES = (Lifecycle.INSTALLED, Lifecycle.NETWORKED)
 UP_STATES = (CameraState.ONLINE, CameraState.DEGRADED)
@@ -222,3 +223,83 @@ def cameras_by_id(session: Session, ids: list[int]) -> dict[int, Camera]:
     query = select(Camera).where(Camera.id.in_(ids)).options(
         selectinload(Camera.maintenance_windows))
     return {camera.id: camera for camera in session.scalars(query)}
+
+
+class HealthMonitor:
+    """Runs checks through a health_checks runner and records them: 'check now' and sweeps."""
+
+    def __init__(self, config: Mapping[str, Any], instance_path: str) -> None:
+        self.config = config
+        self.policy = HealthPolicy.from_config(config)
+        self.box = CredentialBox.from_config(config)
+        self.snapshots = SnapshotStore(Path(instance_path) / "snapshots")
+        self._runner = None
+
+    @property
+    def runner(self):
+        """The check runner, started on first use (it owns threads and worker processes)."""
+        if self._runner is None:
+            from health_checks.picture import PictureSettings
+            from health_checks.runner import CheckRunner
+
+            self._runner = CheckRunner(
+                concurrency=self.config["CHECK_CONCURRENCY"],
+                picture_processes=self.config["PICTURE_PROCESSES"],
+                liveness_timeout_s=self.config["CHECK_TIMEOUT_S"],
+                picture_settings=PictureSettings(window_s=self.config["PICTURE_WINDOW_S"]))
+        return self._runner
+
+    def save(self, session: Session, camera: Camera, kind: str, result: Any,
+             now: datetime) -> StateTransition | None:
+        transition = record(session, camera, outcome_from_result(kind, result), now, self.policy)
+        snapshot = getattr(result, "snapshot", None)
+        if snapshot:
+            self.snapshots.save(camera.id, snapshot)
+            health_of(session, camera).snapshot_at = now
+        return transition
+
+    def check_now(self, session: Session, camera: Camera, kind: str, now: datetime
+                  ) -> tuple[Any, StateTransition | None]:
+        result = self.runner.check(target_for(self.box, camera), kind)
+        transition = self.save(session, camera, kind, result, now)
+        session.commit()
+        return result, transition
+
+    def sweep(self, session: Session, cameras: list[Camera], kind: str, clock,
+              on_result=None, commit_every: int = 200) -> list[tuple[Camera, Any]]:
+        """Check cameras at once (bounded by the runner), recording each as it ends."""
+        targets = {camera.id: target_for(self.box, camera) for camera in cameras}
+        by_id = {camera.id: camera for camera in cameras}
+        done: list[tuple[Camera, Any]] = []
+        for target, result in self.runner.run(targets.values(), kind):
+            camera = by_id[target.camera_id]
+            self.save(session, camera, kind, result, clock())
+            done.append((camera, result))
+            if on_result:
+                on_result(camera, result)
+            if len(done) % commit_every == 0:
+                session.commit()
+        session.commit()
+        return done
+
+    def close(self) -> None:
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
+
+
+def health_json(health: CameraHealth | None) -> dict[str, Any]:
+    """A camera's state for answers; a never-checked camera is 'unknown'."""
+    if health is None:
+        return {"state": CameraState.UNKNOWN, "since": None, "faults": [], "reason": "",
+                "consecutive_failures": 0, "last_check_at": None, "last_liveness_at": None,
+                "last_picture_at": None, "next_liveness_at": None, "next_picture_at": None,
+                "snapshot_at": None}
+    return {"state": health.state, "since": iso(health.since), "faults": health.faults,
+            "reason": health.reason, "consecutive_failures": health.consecutive_failures,
+            "last_check_at": iso(health.last_check_at),
+            "last_liveness_at": iso(health.last_liveness_at),
+            "last_picture_at": iso(health.last_picture_at),
+            "next_liveness_at": iso(health.next_liveness_at),
+            "next_picture_at": iso(health.next_picture_at),
+            "snapshot_at": iso(health.snapshot_at)}

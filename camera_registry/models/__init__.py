@@ -3,9 +3,11 @@ from camera_registry.models.cameras import Camera, MaintenanceWindow, camera_key
 from camera_registry.models.changes import ChangeRecord
 from camera_registry.models.divisions import Division
 from camera_registry.models.health import CameraHealth, CheckResult, StateTransition
+from camera_registry.models.leases import Lease
 from camera_registry.models.places import Building, Compound, KeyPlace
 from camera_registry.models.users import ApiToken, User
 
 __all__ = ["ApiToken", "Building", "Camera", "CameraHealth", "ChangeRecord", "CheckResult",
-           "Compound", "Division", "KeyPlace", "MaintenanceWindow", "StateTransition", "User",
+           "Compound", "Division", "KeyPlace", "Lease", "MaintenanceWindow", "StateTransition",
+           "User",
            "camera_key_places"]

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Response, jsonify
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from sqlalchemy import text
 
-from camera_registry.database import db
+from camera_registry.database import db, utcnow
+from camera_registry.services.metrics import RegistryCollector
 
 bp = Blueprint("views", __name__)
 
@@ -19,6 +21,14 @@ def healthz() -> Any:
     except Exception:  # any database failure makes the service unhealthy
         return jsonify({"status": "error", "database": "unreachable"}), 503
     return jsonify({"status": "ok", "database": "ok"})
+
+
+@bp.get("/metrics")
+def metrics() -> Any:
+    """Prometheus text format: cameras by county and state, recent checks and durations."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(RegistryCollector(db.session, utcnow()))
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 
 
 @bp.get("/")

@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 DEMO ?= --small
 HOST ?= 127.0.0.1
 PORT ?= 5000
+RTSP_PORT ?= 8554
 
 .PHONY: demo test install system-packages bench clean
 
@@ -28,10 +29,14 @@ system-packages:
 			--no-install-recommends $(DEB_PACKAGES); \
 	fi
 
+# The demo's cameras point at clips served by a local RTSP server (a few dead on purpose); the
+# scheduler runs inside the web process, so states and faults appear within a minute.
 demo: install
-	CAMREG_ALLOW_FILE_STREAMS=1 $(BIN)/camreg db upgrade
-	CAMREG_ALLOW_FILE_STREAMS=1 $(BIN)/camreg demo $(DEMO)
-	CAMREG_ALLOW_FILE_STREAMS=1 $(BIN)/camreg run --host $(HOST) --port $(PORT)
+	$(BIN)/camreg demo $(DEMO) --rtsp-base rtsp://127.0.0.1:$(RTSP_PORT)
+	$(BIN)/camreg demo-streams --port $(RTSP_PORT) & streams=$$!; \
+	trap 'kill $$streams' EXIT INT TERM; \
+	CAMREG_SCHEDULER=1 CAMREG_LIVENESS_INTERVAL_S=15 CAMREG_PICTURE_INTERVAL_S=120 \
+		$(BIN)/camreg run --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest

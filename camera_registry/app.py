@@ -28,6 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese names stay readable in answers
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per tick is noise
 
     db.init_app(app)
 
@@ -41,4 +42,25 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(create_blueprint(resources))
     app.register_blueprint(views_bp)
     register_error_handlers(app)
+    if app.config["SCHEDULER"] and not app.config.get("TESTING"):
+        start_scheduler(app)
     return app
+
+
+def start_scheduler(app: Flask) -> None:
+    """Run the health-check scheduler in this process (the demo does; production runs
+    `camreg scheduler` apart). The database lease keeps it to one across all processes."""
+    import atexit
+
+    from camera_registry.services.health import HealthMonitor
+    from health_checks.scheduler import CheckScheduler
+
+    checks = CheckScheduler(db.session_factory, HealthMonitor(app.config, app.instance_path))
+    scheduler = checks.build(blocking=False)
+    scheduler.start()
+    app.extensions["camreg_scheduler"] = checks
+
+    def stop() -> None:
+        scheduler.shutdown(wait=False)
+        checks.stop()
+    atexit.register(stop)

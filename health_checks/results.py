@@ -32,3 +32,30 @@ class LivenessResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class PictureOutcome:
+    """How a picture check ended (before the diagnosis of what it read)."""
+
+    OK = "ok"  # frames were read
+    OPEN_FAILED = "open_failed"
+    NO_FRAMES = "no_frames"
+    TIMEOUT = "timeout"  # the hard deadline was hit; the check was abandoned
+    ERROR = "error"
+
+
+@dataclass
+class PictureResult:
+    outcome: str
+    verdict: str  # ok, degraded or offline
+    faults: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)  # frames, resolution, fps, timings
+    detail: str = ""
+    duration_s: float = 0.0
+    snapshot: bytes | None = None  # small JPEG of the last frame read
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("snapshot")
+        return data

@@ -14,6 +14,8 @@ from camera_registry import create_app, migrate
 from camera_registry.database import Base, db, make_engine
 from camera_registry.services import users
 
+pytest_plugins = ["tests.stream_fixtures"]
+
 PG_URL = os.environ.get("CAMREG_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
@@ -47,14 +49,23 @@ def empty_database(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def demo_streams_path(tmp_path_factory) -> Path:
+    """The demo's clips, rendered once per test session."""
+    return tmp_path_factory.mktemp("demo_streams")
+
+
 @pytest.fixture
-def app(database_url, tmp_path: Path):
+def app(database_url, tmp_path: Path, demo_streams_path: Path):
     empty_database(database_url)
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-                      "INSTANCE_PATH": str(tmp_path / "instance"), "ALLOW_FILE_STREAMS": False})
+                      "INSTANCE_PATH": str(tmp_path / "instance"), "ALLOW_FILE_STREAMS": False,
+                      "DEMO_STREAMS_PATH": str(demo_streams_path)})
     with app.app_context():
         yield app
     db.session.remove()
+    if "camreg_health" in app.extensions:  # stop the check workers a test started
+        app.extensions["camreg_health"].close()
 
 
 @pytest.fixture

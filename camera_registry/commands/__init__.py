@@ -1,2 +1,2 @@
 """``camreg`` commands beyond users, tokens and migrations, one module per concern."""
-from camera_registry.commands import demo, spreadsheets  # noqa: F401  (they register themselves)
+from camera_registry.commands import demo, health, spreadsheets  # noqa: F401  (they register themselves)

@@ -1,6 +1,7 @@
 """``camreg demo``: build the deterministic demo city (docs/DEMO.md)."""
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from camera_registry import migrate
 from camera_registry.cli import cli
 from camera_registry.database import db
 from camera_registry.services import demo
+from camera_registry.services.demo.streams import FOLDER, StreamCatalog
 
 
 @cli.command("demo")
@@ -64,3 +66,23 @@ def _report(summary: demo.DemoSummary, rtsp_base: str | None) -> None:
     folder = Path(summary.clips[0]).parent
     where = f"served under {rtsp_base}" if rtsp_base else "opened through file: URLs"
     click.echo(f"  {len(summary.clips)} clips in {folder} ({where})")
+
+
+@cli.command("demo-streams")
+@click.option("--port", default=8554, show_default=True, help="RTSP port on 127.0.0.1")
+def demo_streams_command(port: int) -> None:
+    """Serve the demo's clips over RTSP (GStreamer) at rtsp://127.0.0.1:PORT/<clip>."""
+    from health_checks.testing.streams import RtspServer
+
+    folder = current_app.config.get("DEMO_STREAMS_PATH") or Path(current_app.instance_path) / FOLDER
+    catalog = StreamCatalog(Path(folder))
+    mounts = [{"path": f"/{path.stem}", "file": str(path)} for path in catalog.ensure_clips()]
+    server = RtspServer(mounts, port=port).start()
+    click.echo(f"serving {len(mounts)} clips at rtsp://127.0.0.1:{port}/<clip> (Ctrl-C stops)")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server on kill too
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()

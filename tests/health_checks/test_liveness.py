@@ -3,7 +3,7 @@ import time
 import pytest
 
 from health_checks.liveness import check_liveness
-from tests.health_checks.conftest import PASSWORD, USER
+from tests.stream_fixtures import PASSWORD, USER
 
 
 def test_live_rtsp_stream_is_ok(rtsp_server):

@@ -67,7 +67,8 @@ def build_demo(session: Session, config: Mapping[str, Any], instance_path: str |
                now: datetime | None = None) -> DemoSummary:
     """Write the demo city into an empty registry and commit; the clips are made if missing."""
     started = time.perf_counter()
-    catalog = StreamCatalog(Path(instance_path) / FOLDER, rtsp_base)
+    folder = config.get("DEMO_STREAMS_PATH") or Path(instance_path) / FOLDER
+    catalog = StreamCatalog(Path(folder), rtsp_base, every_clip=small)
     clips = catalog.ensure_clips()
     plan = make_plan(small)
     builder = RowBuilder(first_ids(session), catalog, CredentialBox.from_config(config),

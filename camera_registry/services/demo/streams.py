@@ -1,40 +1,45 @@
-"""Short video clips the demo cameras point at, and the one place that maps a camera to a clip.
+"""The demo cameras' video: real-photograph clips, and the one place that maps a camera to one.
 
-The clips are drawn and encoded with OpenCV: MPEG-4 Part 2 ('mp4v') in .mp4, which is what
-opencv-python-headless can write here (its FFmpeg has no H.264 encoder). Most cameras get a
-normal moving scene; a few get a picture fault (black, frozen, noisy) so that health checks
-and video quality diagnosis have something real to find.
-
-Cameras open the clips through ``file://`` URLs (CAMREG_ALLOW_FILE_STREAMS=1). When an RTSP
-server serves the same clips, pass ``rtsp_base`` (e.g. rtsp://127.0.0.1:8554) and every
-camera's URL becomes ``<rtsp_base>/<clip>``; nothing else changes.
+The clips come from health_checks.testing.clips (photographs shipped in scikit-image's wheel,
+with sensor noise, a ticking burned-in clock and a slow pan), encoded as H.264 in MPEG-TS with
+Debian's ffmpeg: what GStreamer's RTSP server loops (`camreg demo-streams`) and what OpenCV
+opens through file: URLs. Most cameras show a normal picture; some a picture fault; some are
+dead (nothing answers), so checks find all three.
 """
 from __future__ import annotations
 
-import os
+import itertools
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import cv2
-import numpy as np
 
 FOLDER = "demo_streams"
-WIDTH, HEIGHT, FPS, SECONDS = 320, 240, 10, 4
-FOURCC, SUFFIX = "mp4v", ".mp4"
+SUFFIX = ".ts"
+SIZE, FRAMES, FPS = (640, 360), 30, 10
+DEAD = "dead"  # a camera whose stream nothing serves
 
-# clip name -> (picture, share of cameras in thousandths). Shares add up to 1000.
-CLIPS: dict[str, tuple[str, int]] = {
-    "normal-1": ("normal", 470),
-    "normal-2": ("normal", 470),
-    "black": ("black", 20),
-    "frozen": ("frozen", 20),
-    "noisy": ("noisy", 20),
+# clip name -> (case of health_checks.testing.clips, or None for a dead camera; share in ‰).
+CLIPS: dict[str, tuple[str | None, int]] = {
+    "normal-1": ("normal_astronaut", 300),
+    "normal-2": ("normal_cat", 300),
+    "normal-3": ("normal_dusk", 150),
+    "warm": ("warm_coffee", 80),
+    "night": ("night_lamps", 70),
+    "black": ("black", 10),
+    "frozen": ("frozen", 15),
+    "blurred": ("blurred", 15),
+    "occluded": ("occluded_hand", 10),
+    "colour-cast": ("cast_green", 10),
+    "noisy": ("noisy", 10),
+    DEAD: (None, 30),
 }
 
 
 def clip_for(code: str) -> str:
-    """The clip a camera shows, fixed by its national code (the same on every run)."""
+    """The clip a camera of the full city shows, fixed by its national code."""
     slot = zlib.crc32(code.encode()) % 1000
     for name, (_, share) in CLIPS.items():
         if slot < share:
@@ -43,28 +48,50 @@ def clip_for(code: str) -> str:
     raise AssertionError("clip shares must add up to 1000")
 
 
-@dataclass(frozen=True)
+@dataclass
 class StreamCatalog:
+    """Where each camera's stream is: file: URLs, or an RTSP server at ``rtsp_base``.
+
+    With ``every_clip`` (the small demo) cameras take the clips in turn, so a few cameras show
+    every case instead of the city's proportions.
+    """
+
     folder: Path
     rtsp_base: str | None = None
+    every_clip: bool = False
+    _turns: dict[str, str] = field(default_factory=dict)
+    _cycle: itertools.cycle = field(default_factory=lambda: itertools.cycle(CLIPS))
+
+    def clip(self, code: str) -> str:
+        if not self.every_clip:
+            return clip_for(code)
+        if code not in self._turns:
+            self._turns[code] = next(self._cycle)
+        return self._turns[code]
 
     def url_for(self, code: str) -> str:
-        clip = clip_for(code)
+        clip = self.clip(code)
         if self.rtsp_base:
-            return f"{self.rtsp_base.rstrip('/')}/{clip}"
+            base = self.rtsp_base.rstrip("/")
+            if clip == DEAD:  # the next port, where nothing listens
+                parts = urlsplit(base)
+                return f"{parts.scheme}://{parts.hostname}:{(parts.port or 554) + 1}/{DEAD}"
+            return f"{base}/{clip}"
         return self.path(clip).as_uri()
 
     def path(self, clip: str) -> Path:
         return self.folder / f"{clip}{SUFFIX}"
 
     def ensure_clips(self) -> list[Path]:
-        """Write the clips that are missing or unreadable; return every clip's path."""
+        """Write the clips that are missing or unreadable; return every served clip's path."""
         self.folder.mkdir(parents=True, exist_ok=True)
         paths = []
-        for seed, (name, (picture, _)) in enumerate(CLIPS.items()):
+        for name, (case, _) in CLIPS.items():
+            if case is None:
+                continue
             path = self.path(name)
             if not readable(path):
-                write_clip(path, picture, seed)
+                write_clip(path, case)
             paths.append(path)
         return paths
 
@@ -72,83 +99,20 @@ class StreamCatalog:
 def readable(path: Path) -> bool:
     if not path.exists():
         return False
-    capture = cv2.VideoCapture(str(path))
+    capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     try:
-        ok, _ = capture.read()
-        return bool(ok)
+        return bool(capture.read()[0])
     finally:
         capture.release()
 
 
-def write_clip(path: Path, picture: str, seed: int) -> None:
-    """Encode one clip; written to a temporary name first so readers never see half a file."""
-    partial = path.with_name(f".{path.stem}.partial{SUFFIX}")
-    writer = cv2.VideoWriter(str(partial), cv2.VideoWriter_fourcc(*FOURCC), FPS, (WIDTH, HEIGHT))
-    if not writer.isOpened():
-        raise RuntimeError(f"OpenCV cannot write {FOURCC} video to {partial}")
+def write_clip(path: Path, case: str) -> None:
+    """Render and encode one clip, under a temporary name so readers never see half a file."""
     try:
-        for frame in frames(picture, seed):
-            writer.write(frame)
-    finally:
-        writer.release()
-    os.replace(partial, path)
-
-
-def frames(picture: str, seed: int):
-    """The frames of a clip: a street scene with traffic, or one of the picture faults."""
-    rng = np.random.default_rng(seed)
-    background = _background(rng)
-    total = FPS * SECONDS
-    for index in range(total):
-        if picture == "black":  # a covered lens: near-black, the camera's clock still shown
-            frame = rng.integers(0, 4, (HEIGHT, WIDTH, 3), dtype=np.uint8)
-        elif picture == "frozen":  # the encoder is stuck on its first picture
-            frame = _scene(background, 0)
-        else:
-            frame = _scene(background, index)
-        if picture == "noisy":  # heavy sensor noise ("snow")
-            noise = rng.normal(0.0, 55.0, frame.shape)
-            frame = np.clip(frame.astype(np.float64) + noise, 0, 255).astype(np.uint8)
-        _clock(frame, 0 if picture == "frozen" else index)
-        yield frame
-
-
-def _background(rng: np.random.Generator) -> np.ndarray:
-    """Buildings with windows, a road with lane marks, and a little texture."""
-    frame = np.zeros((HEIGHT, WIDTH, 3), dtype=np.uint8)
-    frame[:] = (170, 150, 120)  # BGR: pale sky
-    for x in range(0, WIDTH, 64):
-        top = int(rng.integers(30, 90))
-        shade = int(rng.integers(90, 150))
-        cv2.rectangle(frame, (x + 4, top), (x + 58, 150), (shade, shade, shade + 10), -1)
-        for wy in range(top + 8, 142, 16):
-            for wx in range(x + 10, x + 52, 12):
-                cv2.rectangle(frame, (wx, wy), (wx + 6, wy + 8), (60, 90, 110), -1)
-    frame[150:] = (80, 85, 85)  # road
-    for x in range(0, WIDTH, 40):
-        cv2.line(frame, (x, 195), (x + 20, 195), (230, 230, 230), 2)
-    texture = rng.integers(-10, 11, frame.shape)
-    return np.clip(frame.astype(np.int16) + texture, 0, 255).astype(np.uint8)
-
-
-CARS = ((160, 3, (40, 40, 200)), (178, -4, (200, 120, 30)), (205, 5, (30, 160, 60)))
-
-
-def _scene(background: np.ndarray, index: int) -> np.ndarray:
-    frame = background.copy()
-    for y, speed, colour in CARS:
-        x = (index * speed * 4 + y * 3) % (WIDTH + 60) - 60
-        cv2.rectangle(frame, (x, y), (x + 50, y + 22), colour, -1)
-        cv2.rectangle(frame, (x + 8, y + 3), (x + 40, y + 10), (200, 220, 230), -1)
-    walker = 20 + (index * 3) % (WIDTH - 40)
-    cv2.circle(frame, (walker, 140), 5, (40, 60, 90), -1)
-    cv2.line(frame, (walker, 145), (walker, 158), (40, 60, 90), 3)
-    return frame
-
-
-def _clock(frame: np.ndarray, index: int) -> None:
-    """The on-screen display every camera burns in: date and time."""
-    seconds = index // FPS
-    text = f"2017-11-30 08:00:{seconds:02d}"
-    cv2.putText(frame, text, (8, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1,
-                cv2.LINE_AA)
+        from health_checks.testing import clips
+    except ImportError as exc:  # scikit-image is installed with the project's [test] extra
+        raise RuntimeError("the demo clips need scikit-image: pip install -e '.[test]'") from exc
+    generate, _faults = clips.CASES[case]
+    partial = path.with_name(f".{path.stem}.partial{SUFFIX}")
+    clips.encode(generate(size=SIZE, count=FRAMES), partial, FPS)
+    partial.replace(path)

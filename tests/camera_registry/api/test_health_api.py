@@ -70,3 +70,23 @@ def test_health_of_cameras_outside_the_scope_is_hidden(make_api, city, cameras):
     other = make_api("monitor", city.street_b)
     assert other.get(f"/cameras/{cameras[0]}/status").status_code == 404
     assert other.get(f"/cameras/{cameras[0]}/history").status_code == 404
+
+
+@pytest.fixture
+def live_camera(admin, city, rtsp_server, app):
+    app.config["PICTURE_WINDOW_S"] = 1.0
+    return admin.post("/cameras", json=camera_payload(
+        "37130200011320000011", compound_id=city.compound_a1,
+        stream_url=rtsp_server.url("/live"))).json
+
+
+def test_check_now_brings_a_live_camera_online(admin, live_camera):
+    answer = admin.post(f"/cameras/{live_camera['id']}/check").json
+    assert answer["result"]["outcome"] == "ok"
+    assert answer["transition"]["to"] == "online" and answer["status"]["state"] == "online"
+
+
+def test_picture_check_now_keeps_a_snapshot(admin, live_camera):
+    answer = admin.post(f"/cameras/{live_camera['id']}/check?kind=picture").json
+    assert answer["result"]["verdict"] == "ok" and answer["result"]["stats"]["frames_read"] > 5
+    assert admin.get(f"/cameras/{live_camera['id']}/snapshot.jpg").mimetype == "image/jpeg"

@@ -60,12 +60,14 @@ def test_rtsp_base_points_cameras_at_the_stream_server(runner, session):
     result = runner.invoke(cli, ["demo", "--small", "--rtsp-base", "rtsp://127.0.0.1:8554"])
     assert result.exit_code == 0, result.output
     urls = session.scalars(select(Camera.stream_url)).all()
-    assert urls and all(url.startswith("rtsp://127.0.0.1:8554/") for url in urls)
+    assert urls and all(url.startswith(("rtsp://127.0.0.1:8554/", "rtsp://127.0.0.1:8555/dead"))
+                        for url in urls)
 
 
-def test_demo_migrates_a_fresh_database(tmp_path):
+def test_demo_migrates_a_fresh_database(tmp_path, demo_streams_path):
     fresh = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite'}",
-                        "SECRET_KEY": "fresh", "INSTANCE_PATH": str(tmp_path / "instance")})
+                        "SECRET_KEY": "fresh", "INSTANCE_PATH": str(tmp_path / "instance"),
+                        "DEMO_STREAMS_PATH": str(demo_streams_path)})
     with fresh.app_context():
         result = fresh.test_cli_runner().invoke(cli, ["demo", "--small"])
         assert result.exit_code == 0, result.output

@@ -1,30 +1,35 @@
-"""Real stream servers for the probe tests: GStreamer RTSP (open, Digest, Basic), an MJPEG
-HTTP camera, a port that never answers and a closed port."""
+"""Real stream servers for the tests, loaded by tests/conftest.py as a plugin: GStreamer RTSP
+(open, Digest, Basic, every picture case), an MJPEG HTTP camera, a port that never answers and
+a closed port."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
+from health_checks.testing import clips
 from health_checks.testing.streams import (MjpegServer, RtspServer, SilentServer, encode_clip,
                                            free_port)
 
 USER, PASSWORD = "viewer", "Str3am-Pass"
 
 
-def moving_frames(count: int = 40, size: tuple[int, int] = (240, 320)) -> list[np.ndarray]:
-    """A simple scene with a moving square, so consecutive frames differ."""
-    frames = []
-    for index in range(count):
-        frame = np.full((*size, 3), 90, np.uint8)
-        x = 10 + (index * 6) % (size[1] - 60)
-        frame[80:140, x:x + 50] = (40, 160, 220)
-        frames.append(frame)
-    return frames
 
 
 @pytest.fixture(scope="session")
 def moving_clip(tmp_path_factory):
-    return encode_clip(moving_frames(), tmp_path_factory.mktemp("clips") / "moving.ts")
+    """A normal camera picture: a real photograph with noise, a ticking clock and a slow pan."""
+    frames = clips.normal_astronaut(size=(320, 240), count=30)
+    return encode_clip(frames, tmp_path_factory.mktemp("clips") / "normal.ts")
+
+
+@pytest.fixture(scope="session")
+def case_server(tmp_path_factory):
+    """Every diagnosis case of health_checks.testing.clips served at /case/<name>."""
+    folder = tmp_path_factory.mktemp("cases")
+    mounts = [{"path": f"/case/{name}",
+               "file": str(encode_clip(generate(count=20), folder / f"{name}.ts"))}
+              for name, (generate, _faults) in clips.CASES.items()]
+    with RtspServer(mounts) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +49,8 @@ def protected_rtsp_server(request, moving_clip):
 
 @pytest.fixture(scope="session")
 def mjpeg_server():
-    server = MjpegServer(moving_frames(10), user=USER, password=PASSWORD)
+    server = MjpegServer(clips.normal_cat(size=(320, 240), count=10), user=USER,
+                         password=PASSWORD)
     yield server
     server.close()
 

@@ -1,0 +1,89 @@
+"""The scheduler: every few seconds, run the checks that are due and record them.
+
+Exactly one scheduler works at a time, whatever number of processes start one: each holds a
+database lease (renewed every few seconds) before it checks anything, so a second scheduler, or
+the one of another web worker, waits as a standby and takes over if the first one dies. State
+lives in the database, so a restart resumes where it stopped.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from datetime import datetime
+from typing import Any, Callable, Mapping
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.orm import sessionmaker
+
+from camera_registry.choices import CheckKind
+from camera_registry.database import utcnow
+from camera_registry.services import health, leases
+
+log = logging.getLogger(__name__)
+LEASE = "health-scheduler"
+LEASE_TTL_S = 30.0
+TICK_S = {CheckKind.LIVENESS: 5, CheckKind.PICTURE: 15}
+
+
+class CheckScheduler:
+    def __init__(self, session_factory: sessionmaker, monitor: health.HealthMonitor,
+                 clock: Callable = utcnow) -> None:
+        self.session_factory = session_factory
+        self.monitor = monitor
+        self.clock = clock
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.leader = False
+
+    def renew_lease(self) -> bool:
+        with self.session_factory() as session:
+            leader = leases.acquire(session, LEASE, self.holder, self.clock(), LEASE_TTL_S)
+        if leader != self.leader:
+            log.info("scheduler %s is %s", self.holder, "running checks" if leader else "standby")
+        self.leader = leader
+        return leader
+
+    def run_due(self, kind: str) -> int:
+        """Check every camera whose check of this kind is due; return how many."""
+        if not self.renew_lease():
+            return 0
+        with self.session_factory() as session:
+            targets = health.due_targets(session, self.monitor.box, kind, self.clock(),
+                                         limit=self.monitor.config["CHECK_CONCURRENCY"] * 50)
+            if not targets:
+                return 0
+            cameras = list(health.cameras_by_id(session, [t.camera_id for t in targets]).values())
+            self.monitor.sweep(session, cameras, kind, self.clock)
+            log.info("%s checks: %d cameras", kind, len(cameras))
+            return len(cameras)
+
+    def prune(self) -> None:
+        if not self.leader:
+            return
+        with self.session_factory() as session:
+            deleted = health.prune_history(session, self.clock(), self.monitor.policy)
+            session.commit()
+        if deleted:
+            log.info("pruned %d old check results", deleted)
+
+    def stop(self) -> None:
+        with self.session_factory() as session:
+            leases.release(session, LEASE, self.holder)
+        self.monitor.close()
+
+    def build(self, blocking: bool) -> BaseScheduler:
+        scheduler: BaseScheduler = BlockingScheduler() if blocking else BackgroundScheduler()
+        common: dict[str, Any] = {"replace_existing": True, "coalesce": True, "max_instances": 1}
+        for kind, seconds in TICK_S.items():
+            scheduler.add_job(self.run_due, "interval", args=[kind], seconds=seconds,
+                              id=f"{kind}-checks", next_run_time=datetime.now(), **common)
+        scheduler.add_job(self.prune, "interval", hours=1, id="prune-history", **common)
+        return scheduler
+
+
+def scheduler_from_config(config: Mapping[str, Any], instance_path: str,
+                          session_factory: sessionmaker) -> CheckScheduler:
+    return CheckScheduler(session_factory, health.HealthMonitor(config, instance_path))

@@ -18,6 +18,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     instance_path = os.environ.get("CAMREG_INSTANCE_PATH") or (test_config or {}).get(
         "INSTANCE_PATH")
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder="static",
                 instance_path=str(Path(instance_path).resolve()) if instance_path else None,
                 instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -35,12 +36,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from camera_registry.api import create_blueprint
     from camera_registry.api.errors import register_error_handlers
     from camera_registry.services.registry import build_resources
-    from camera_registry.views import bp as views_bp
+    from camera_registry.views import register_views
 
     resources = build_resources(app.config)
     app.extensions["camreg_resources"] = resources
     app.register_blueprint(create_blueprint(resources))
-    app.register_blueprint(views_bp)
+    register_views(app)
     register_error_handlers(app)
     if app.config["SCHEDULER"] and not app.config.get("TESTING"):
         start_scheduler(app)

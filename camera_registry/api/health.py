@@ -4,8 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify
-from sqlalchemy import select
-
 from camera_registry.api.bodies import query_params
 from camera_registry.api.openapi import documented, error, json_content
 from camera_registry.choices import CheckKind
@@ -13,7 +11,7 @@ from camera_registry.database import db, utcnow
 from camera_registry.errors import BadRequest, NotFound
 from camera_registry.models import CheckResult, StateTransition
 from camera_registry.services import crud
-from camera_registry.services.health import HealthMonitor, health_json
+from camera_registry.services.health import HealthMonitor, health_json, recent_history
 from camera_registry.services.values import id_param, iso
 
 TAGS = ["health"]
@@ -68,12 +66,7 @@ def register(bp: Blueprint, cameras) -> None:
     def history(key: str) -> Any:
         target = camera(key)
         limit = min(id_param(query_params(), "limit") or 100, 1000)
-        transitions = db.session.scalars(
-            select(StateTransition).where(StateTransition.camera_id == target.id)
-            .order_by(StateTransition.at.desc(), StateTransition.id.desc()).limit(limit))
-        checks = db.session.scalars(
-            select(CheckResult).where(CheckResult.camera_id == target.id)
-            .order_by(CheckResult.at.desc(), CheckResult.id.desc()).limit(limit))
+        transitions, checks = recent_history(db.session, target.id, limit)
         return jsonify({"camera_id": target.id,
                         "transitions": [transition_json(t) for t in transitions],
                         "checks": [check_json(c) for c in checks]})

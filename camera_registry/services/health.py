@@ -192,6 +192,18 @@ def _schedule(health: CameraHealth, camera: Camera, kind: str, now: datetime,
         health.last_liveness_at, health.next_liveness_at = now, due
 
 
+def recent_history(session: Session, camera_id: int, limit: int = 100
+                   ) -> tuple[list[StateTransition], list[CheckResult]]:
+    """A camera's latest transitions and checks, newest first."""
+    transitions = session.scalars(
+        select(StateTransition).where(StateTransition.camera_id == camera_id)
+        .order_by(StateTransition.at.desc(), StateTransition.id.desc()).limit(limit))
+    checks = session.scalars(
+        select(CheckResult).where(CheckResult.camera_id == camera_id)
+        .order_by(CheckResult.at.desc(), CheckResult.id.desc()).limit(limit))
+    return list(transitions), list(checks)
+
+
 def prune_history(session: Session, now: datetime, policy: HealthPolicy) -> int:
     """Delete raw check results past the retention period (transitions are kept)."""
     cutoff = now - timedelta(days=policy.retention_days)

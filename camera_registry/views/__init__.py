@@ -1,36 +1,63 @@
-"""Pages and plain endpoints outside the JSON API."""
+"""The dashboard (server-rendered pages) and the plain endpoints outside the JSON API."""
 from __future__ import annotations
 
-from typing import Any
+from datetime import timezone
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, jsonify
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from sqlalchemy import text
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+from flask_wtf.csrf import CSRFProtect
 
-from camera_registry.database import db, utcnow
-from camera_registry.services.metrics import RegistryCollector
+from camera_registry.choices import CameraState, Fault
 
-bp = Blueprint("views", __name__)
-
-
-@bp.get("/healthz")
-def healthz() -> Any:
-    """Liveness for load balancers: the app answers and its database does."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any database failure makes the service unhealthy
-        return jsonify({"status": "error", "database": "unreachable"}), 503
-    return jsonify({"status": "ok", "database": "ok"})
+LANGUAGES = {"zh": "中文", "en": "English"}
+DISPLAY_TIMEZONE = ZoneInfo("Asia/Shanghai")
+csrf = CSRFProtect()
 
 
-@bp.get("/metrics")
-def metrics() -> Any:
-    """Prometheus text format: cameras by county and state, recent checks and durations."""
-    registry = CollectorRegistry(auto_describe=False)
-    registry.register(RegistryCollector(db.session, utcnow()))
-    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+def select_locale() -> str:
+    """Chinese first; the language switch keeps the choice in the session."""
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return "en" if request.accept_languages.best_match(["zh", "en"]) == "en" else "zh"
 
 
-@bp.get("/")
-def index() -> Any:
-    return jsonify({"service": "camera_registry", "api": "/api/v1/openapi.json"})
+def register_views(app: Flask) -> None:
+    from camera_registry.views import auth, dashboard, system
+
+    Babel(app, locale_selector=select_locale, default_locale="zh",
+          default_timezone="Asia/Shanghai")
+    csrf.init_app(app)
+    app.register_blueprint(system.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(dashboard.bp)
+    for name in ("api",):  # the API authenticates by token, not by session: no CSRF there
+        csrf.exempt(app.blueprints[name])
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, state_label=state_label,
+                                 fault_label=fault_label, is_chinese=is_chinese)
+
+
+def localtime(value) -> str:
+    """Stored times are naive UTC; people read Asia/Shanghai."""
+    if value is None:
+        return "—"
+    return value.replace(tzinfo=timezone.utc).astimezone(DISPLAY_TIMEZONE).strftime(
+        "%Y-%m-%d %H:%M:%S")
+
+
+def _lang() -> str:
+    return "zh" if get_locale().language == "zh" else "en"
+
+
+def is_chinese() -> bool:
+    return _lang() == "zh"
+
+
+def state_label(state: str) -> str:
+    return CameraState.label(state, _lang())
+
+
+def fault_label(fault: str) -> str:
+    return Fault.label(fault, _lang()).replace("_", " ")

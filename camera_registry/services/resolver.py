@@ -5,7 +5,7 @@ division and compound once.
 """
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Iterable, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -64,6 +64,17 @@ class Resolver:
             self._cache[("division", obj.code)] = obj
         else:
             self._cache[(type(obj).__name__, obj.id)] = obj
+        if isinstance(obj, Camera):
+            self._cache[("camera code", obj.code)] = obj
+
+    def remember_free_codes(self, codes: Iterable[str]) -> None:
+        """Seed "no camera has this code" for codes a bulk import has checked all at once."""
+        for code in codes:
+            self._cache.setdefault(("camera code", code), None)
 
     def camera_by_code(self, code: str) -> Camera | None:
+        # Only codes a bulk import seeded are cached; an API request still asks the database.
+        key = ("camera code", code)
+        if key in self._cache:
+            return self._cache[key]
         return self.session.scalar(select(Camera).where(Camera.code == code))

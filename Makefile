@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 RTSP_PORT ?= 8554
 
-.PHONY: demo test install system-packages bench clean
+.PHONY: demo test install system-packages bench clean translations screenshots
 
 $(BIN)/camreg: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,10 @@ $(BIN)/camreg: setup.cfg pyproject.toml
 install: system-packages $(BIN)/camreg
 
 # Debian packages: ffmpeg encodes test clips; GStreamer's RTSP server (run by Debian's python3,
-# which has python3-gi) serves them. Installed only when missing (needs root, as CI is).
+# which has python3-gi) serves them; Chromium and its driver run the browser tests, with CJK
+# fonts for Chinese pages. Installed only when missing (needs root, as CI is).
 DEB_PACKAGES := ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base \
-	gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+	gstreamer1.0-plugins-good gstreamer1.0-plugins-bad chromium chromium-driver fonts-noto-cjk
 system-packages:
 	@if ! dpkg -s $(DEB_PACKAGES) >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
@@ -41,8 +42,12 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
-bench: install
-	$(BIN)/python -m bench
+translations: install
+	$(BIN)/python camera_registry/i18n.py
+
+# Refresh the README's screenshots from the browser tests.
+screenshots: install
+	CAMREG_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/e2e
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from camera_registry import create_app, migrate
 from camera_registry.database import Base, db, make_engine
@@ -38,7 +38,8 @@ def database_url(request, tmp_path_factory) -> str:
 
 def empty_database(url: str) -> None:
     engine = make_engine(url)
-    tables = list(reversed(Base.metadata.sorted_tables))
+    existing = set(inspect(engine).get_table_names())
+    tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name in existing]
     with engine.begin() as connection:
         if url.startswith("postgresql"):
             names = ", ".join(table.name for table in tables)

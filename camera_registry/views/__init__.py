@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
-from flask import Flask, request, session
+from flask import Flask, session
 from flask_babel import Babel, get_locale
 from flask_wtf.csrf import CSRFProtect
 
@@ -16,11 +16,10 @@ csrf = CSRFProtect()
 
 
 def select_locale() -> str:
-    """Chinese first; the language switch keeps the choice in the session."""
+    """Chinese by default, whatever the browser says; the switch keeps a choice in the
+    session."""
     chosen = session.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
-    return "en" if request.accept_languages.best_match(["zh", "en"]) == "en" else "zh"
+    return chosen if chosen in LANGUAGES else "zh"
 
 
 def register_views(app: Flask) -> None:

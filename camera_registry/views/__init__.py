@@ -23,7 +23,7 @@ def select_locale() -> str:
 
 
 def register_views(app: Flask) -> None:
-    from camera_registry.views import auth, dashboard, system
+    from camera_registry.views import auth, dashboard, imports, system
 
     Babel(app, locale_selector=select_locale, default_locale="zh",
           default_timezone="Asia/Shanghai")
@@ -31,6 +31,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(system.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(imports.bp)
     for name in ("api",):  # the API authenticates by token, not by session: no CSRF there
         csrf.exempt(app.blueprints[name])
     app.jinja_env.filters["localtime"] = localtime

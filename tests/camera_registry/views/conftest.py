@@ -19,10 +19,12 @@ class Browser:
     def __init__(self, client) -> None:
         self.client = client
 
-    def login(self, username: str, password: str = "secret", follow: bool = True):
-        token = csrf_token(self.client.get("/login").get_data(as_text=True))
-        return self.client.post("/login", data={"username": username, "password": password,
-                                                "csrf_token": token}, follow_redirects=follow)
+    def login(self, username: str, password: str = "secret", follow: bool = True,
+              next_page: str | None = None):
+        url = "/login" + (f"?next={next_page}" if next_page else "")
+        token = csrf_token(self.client.get(url).get_data(as_text=True))
+        return self.client.post(url, data={"username": username, "password": password,
+                                           "csrf_token": token}, follow_redirects=follow)
 
     def get(self, path: str, **kwargs):
         return self.client.get(path, **kwargs)

@@ -23,19 +23,13 @@ def test_login_without_csrf_token_is_refused(browser, make_user, city):
 
 def test_login_goes_back_to_the_page_asked_for(browser, make_user, city):
     make_user("lanshan", "monitor", city.county_a)
-    token_page = browser.get("/login?next=/cameras").get_data(as_text=True)
-    from tests.camera_registry.views.conftest import csrf_token
-    response = browser.client.post("/login?next=/cameras", data={
-        "username": "lanshan", "password": "secret", "csrf_token": csrf_token(token_page)})
+    response = browser.login("lanshan", follow=False, next_page="/cameras")
     assert response.location == "/cameras"
 
 
 def test_login_never_redirects_to_another_site(browser, make_user, city):
     make_user("lanshan", "monitor", city.county_a)
-    page = browser.get("/login").get_data(as_text=True)
-    from tests.camera_registry.views.conftest import csrf_token
-    response = browser.client.post("/login?next=//evil.example/x", data={
-        "username": "lanshan", "password": "secret", "csrf_token": csrf_token(page)})
+    response = browser.login("lanshan", follow=False, next_page="//evil.example/x")
     assert response.location == "/"
 
 

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
 from camera_registry import create_app
@@ -57,6 +60,13 @@ def browser(chrome, live_server):
     chrome.delete_all_cookies()
     chrome.base_url = live_server
     return chrome
+
+
+def follow(driver, element) -> None:
+    """Click a link or button and wait until the next page has replaced this one."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
 
 
 def screenshot(driver, name: str) -> None:

@@ -8,7 +8,7 @@ from camera_registry.models import Camera
 from camera_registry.services import health, users
 from camera_registry.services.health import HealthPolicy, Outcome
 from tests.conftest import camera_payload
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import follow, screenshot
 
 
 @pytest.fixture
@@ -33,30 +33,30 @@ def log_in(browser, username="zhangwei", password="secret"):
     browser.get(browser.base_url + "/login")
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "form.login button").click()
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "form.login button"))
 
 
 def test_log_in_and_drill_down_to_a_camera(browser, network, city):
     log_in(browser)
     assert "总览" in browser.title
     screenshot(browser, "overview")
-    browser.find_element(By.LINK_TEXT, "临沂市").click()
-    browser.find_element(By.LINK_TEXT, "兰山区").click()
+    follow(browser, browser.find_element(By.LINK_TEXT, "临沂市"))
+    follow(browser, browser.find_element(By.LINK_TEXT, "兰山区"))
     rows = browser.find_elements(By.CSS_SELECTOR, "#divisions tbody tr")
     assert [r.find_element(By.TAG_NAME, "a").text for r in rows] == ["金雀山街道"]
-    browser.find_element(By.CSS_SELECTOR, "a.state-degraded").click()
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "a.state-degraded"))
     assert [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#camera-list td a")] == ["南门02"]
     screenshot(browser, "cameras")
-    browser.find_element(By.LINK_TEXT, "南门02").click()
+    follow(browser, browser.find_element(By.LINK_TEXT, "南门02"))
     assert "画面冻结" in browser.find_element(By.CSS_SELECTOR, ".facts").text
     screenshot(browser, "camera")
 
 
 def test_switch_to_english_and_back(browser, network):
     log_in(browser)
-    browser.find_element(By.LINK_TEXT, "English").click()
+    follow(browser, browser.find_element(By.LINK_TEXT, "English"))
     assert "Online rate" in browser.page_source
-    browser.find_element(By.LINK_TEXT, "中文").click()
+    follow(browser, browser.find_element(By.LINK_TEXT, "中文"))
     assert "在线率" in browser.page_source
 
 

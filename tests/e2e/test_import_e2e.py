@@ -4,7 +4,7 @@ from selenium.webdriver.common.by import By
 
 from camera_registry.services import users
 from tests.camera_registry.import_support import csv_bytes, row, table
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import follow, screenshot
 from tests.e2e.test_dashboard_e2e import log_in
 
 
@@ -16,7 +16,7 @@ def integrator(session, city):
 def upload(browser, path):
     browser.get(browser.base_url + "/import/")
     browser.find_element(By.NAME, "file").send_keys(str(path))
-    browser.find_element(By.CSS_SELECTOR, "#import-form button, form.card button").click()
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "form.card button"))
 
 
 def test_import_with_an_error_then_corrected(browser, integrator, city, admin, tmp_path):
@@ -31,6 +31,6 @@ def test_import_with_an_error_then_corrected(browser, integrator, city, admin, t
     good = tmp_path / "good.csv"
     good.write_bytes(csv_bytes(table([row(1, city), row(2, city)])))
     upload(browser, good)
-    browser.find_element(By.ID, "confirm-import").click()
+    follow(browser, browser.find_element(By.ID, "confirm-import"))
     assert "已导入：新增 2" in browser.find_element(By.CSS_SELECTOR, ".flash").text
     assert admin.get("/cameras").json["total"] == 2

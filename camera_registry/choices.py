@@ -97,3 +97,36 @@ class Fault(Choices):
     LABELS_ZH = {"signal_lost": "信号丢失", "black": "黑屏", "too_dark": "画面过暗",
                  "overexposed": "画面过亮", "frozen": "画面冻结", "blurred": "图像模糊",
                  "occluded": "镜头遮挡", "colour_cast": "偏色", "noise": "噪声/雪花"}
+
+
+class IncidentKind(Choices):
+    CAMERA_OFFLINE, CAMERA_DEGRADED = "camera_offline", "camera_degraded"
+    COMPOUND_OUTAGE, KEY_PLACE_UNCOVERED = "compound_outage", "key_place_uncovered"
+    LABELS_ZH = {CAMERA_OFFLINE: "探头离线", CAMERA_DEGRADED: "图像异常",
+                 COMPOUND_OUTAGE: "小区整体故障", KEY_PLACE_UNCOVERED: "重点部位失去覆盖"}
+
+
+class IncidentStatus(Choices):
+    OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
+    LABELS_ZH = {OPEN: "待处置", ACKNOWLEDGED: "已签收", RESOLVED: "已恢复"}
+
+
+class IncidentEventKind(Choices):
+    """The steps of the closed loop: report, hand on by level, handle, feed back, archive."""
+
+    OPENED, CHANGED, FOLDED, UNFOLDED = "opened", "changed", "folded", "unfolded"
+    NOTIFIED, ESCALATED, REMINDED = "notified", "escalated", "reminded"
+    ACKNOWLEDGED, RESOLVED = "acknowledged", "resolved"
+    LABELS_ZH = {OPENED: "发现", CHANGED: "变化", FOLDED: "并入小区故障", UNFOLDED: "单独处置",
+                 NOTIFIED: "已通知", ESCALATED: "分级转办", REMINDED: "提醒",
+                 ACKNOWLEDGED: "签收", RESOLVED: "恢复"}
+
+
+class Language(Choices):
+    ZH, EN = "zh-CN", "en"
+    LABELS_ZH = {ZH: "中文", EN: "English"}
+
+
+class OutboxStatus(Choices):
+    PENDING, SENT, FAILED = "pending", "sent", "failed"
+    LABELS_ZH = {PENDING: "待发送", SENT: "已发送", FAILED: "发送失败"}

@@ -37,6 +37,24 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "CHECK_RETENTION_DAYS": (14, int),  # raw check results older than this are deleted
     "SCHEDULER": (False, "bool"),
     "DEMO_STREAMS_PATH": (None, str),  # the demo's clips; default <instance>/demo_streams  # run the scheduler inside the web process (demo only)
+    # Alerts and email (see docs/ALERTS.md). No SMTP host: emails wait in the outbox.
+    "SMTP_HOST": ("", str),
+    "SMTP_PORT": (587, int),
+    "SMTP_SECURITY": ("starttls", str),  # none, starttls or ssl
+    "SMTP_USERNAME": ("", str),
+    "SMTP_PASSWORD": ("", str),  # never logged
+    "SMTP_FROM": ("camreg@localhost", str),
+    "SMTP_TIMEOUT_S": (30.0, float),
+    "BASE_URL": ("http://127.0.0.1:5000", str),  # links in emails
+    "ALERT_BATCH_WINDOW_S": (120, int),  # what happens for one address in this window: one email
+    "ALERT_ESCALATE_AFTER_S": (3600, int),  # not acknowledged nor resolved: the parent division
+    "ALERT_REMINDER_S": (14400, int),  # reminders for open incidents at most this often
+    "COMPOUND_OUTAGE_SHARE": (0.6, float),  # this share of a compound's cameras down together
+    "COMPOUND_OUTAGE_WINDOW_S": (300, int),  # within this window: one compound incident
+    "COMPOUND_OUTAGE_MIN_CAMERAS": (3, int),  # smaller compounds alert camera by camera
+    "DIGEST_TIME": ("08:00", str),
+    "TIMEZONE": ("Asia/Shanghai", str),  # the centre's clock: digest time, times in emails
+    "OUTBOX_RETRY_MAX_S": (600, int),  # back-off cap between attempts of a failed email
 }
 
 

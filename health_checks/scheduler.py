@@ -81,7 +81,25 @@ class CheckScheduler:
             scheduler.add_job(self.run_due, "interval", args=[kind], seconds=seconds,
                               id=f"{kind}-checks", next_run_time=datetime.now(), **common)
         scheduler.add_job(self.prune, "interval", hours=1, id="prune-history", **common)
+        self.add_alert_jobs(scheduler, common)
         return scheduler
+
+    def add_alert_jobs(self, scheduler: BaseScheduler, common: dict[str, Any]) -> None:
+        """Incidents, the outbox and the daily digest (docs/ALERTS.md), on the leader only."""
+        from camera_registry.services.alerts import (DELIVER_EVERY_S, PROCESS_EVERY_S,
+                                                     AlertJobs)
+
+        alerts = AlertJobs(self.session_factory, self.monitor.config, self.clock, self.holder)
+        scheduler.add_job(self.if_leader, "interval", args=[alerts.process],
+                          seconds=PROCESS_EVERY_S, id="alerts", **common)
+        scheduler.add_job(self.if_leader, "interval", args=[alerts.deliver],
+                          seconds=DELIVER_EVERY_S, id="outbox", **common)
+        # A digest missed by up to an hour (a restart at 08:00) still goes; never twice.
+        scheduler.add_job(self.if_leader, alerts.digest_trigger(), args=[alerts.digest],
+                          id="daily-digest", misfire_grace_time=3600, **common)
+
+    def if_leader(self, job: Callable[[], Any]) -> Any:
+        return job() if self.leader else None
 
 
 def scheduler_from_config(config: Mapping[str, Any], instance_path: str,

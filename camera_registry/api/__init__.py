@@ -102,4 +102,6 @@ def create_blueprint(resources: dict[str, Resource]) -> Blueprint:
     from camera_registry.api import health, imports  # noqa: E402  (routes need the resources)
     imports.register(bp, resources)
     health.register(bp, resources["cameras"])
+    from camera_registry.api import alerts  # noqa: E402
+    alerts.register(bp, components)
     return bp

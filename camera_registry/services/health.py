@@ -18,6 +18,7 @@ from camera_registry.choices import CameraState, CheckKind, Lifecycle
 from camera_registry.models import (Camera, CameraHealth, CheckResult, Division,
                                     StateTransition)
 from camera_registry.services.credentials import CredentialBox
+from camera_registry.services.notifications import AlertPolicy
 from camera_registry.services.values import iso
 
 CHECKED_LIFECYCLES = (Lifecycle.INSTALLED, Lifecycle.NETWORKED)
@@ -243,6 +244,7 @@ class HealthMonitor:
     def __init__(self, config: Mapping[str, Any], instance_path: str) -> None:
         self.config = config
         self.policy = HealthPolicy.from_config(config)
+        self.alert_policy = AlertPolicy.from_config(config)
         self.box = CredentialBox.from_config(config)
         self.snapshots = SnapshotStore(Path(instance_path) / "snapshots")
         self._runner = None
@@ -264,6 +266,10 @@ class HealthMonitor:
     def save(self, session: Session, camera: Camera, kind: str, result: Any,
              now: datetime) -> StateTransition | None:
         transition = record(session, camera, outcome_from_result(kind, result), now, self.policy)
+        if transition is not None:
+            # Imported here: incidents builds on this module (checked cameras, maintenance).
+            from camera_registry.services import incidents
+            incidents.on_transition(session, camera, transition, self.alert_policy)
         snapshot = getattr(result, "snapshot", None)
         if snapshot:
             self.snapshots.save(camera.id, snapshot)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import sessionmaker
 
 from camera_registry.choices import CheckKind
 from camera_registry.database import utcnow
-from camera_registry.services import health, leases
+from camera_registry.services import coverage, health, leases, reports
 
 log = logging.getLogger(__name__)
 LEASE = "health-scheduler"
@@ -69,6 +69,25 @@ class CheckScheduler:
         if deleted:
             log.info("pruned %d old check results", deleted)
 
+    def refresh_coverage(self) -> None:
+        """Recompute the key places that registry edits touched (docs/COVERAGE.md)."""
+        if not self.leader:
+            return
+        with self.session_factory() as session:
+            result = coverage.refresh(session)
+        if result.places:
+            log.info("coverage: %d key places recomputed in %.1f s", result.places,
+                     result.seconds)
+
+    def daily_figures(self) -> None:
+        """The 08:00 snapshot of every division's figures, kept for trend charts."""
+        if not self.leader:
+            return
+        with self.session_factory() as session:
+            count = reports.take_snapshot(session, self.clock())
+            session.commit()
+        log.info("daily figures of %d divisions stored", count)
+
     def stop(self) -> None:
         with self.session_factory() as session:
             leases.release(session, LEASE, self.holder)
@@ -81,6 +100,10 @@ class CheckScheduler:
             scheduler.add_job(self.run_due, "interval", args=[kind], seconds=seconds,
                               id=f"{kind}-checks", next_run_time=datetime.now(), **common)
         scheduler.add_job(self.prune, "interval", hours=1, id="prune-history", **common)
+        scheduler.add_job(self.refresh_coverage, "interval", minutes=1, id="coverage-refresh",
+                          **common)
+        scheduler.add_job(self.daily_figures, "cron", hour=8, minute=0, timezone=reports.TIMEZONE,
+                          id="daily-figures", misfire_grace_time=3600, **common)
         self.add_alert_jobs(scheduler, common)
         return scheduler
 

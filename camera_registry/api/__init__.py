@@ -28,7 +28,13 @@ OUTPUT_EXTRAS: dict[str, dict[str, Any]] = {
     "divisions": {"id": {"type": "integer"}},
     "compounds": {"id": {"type": "integer"}},
     "buildings": {"id": {"type": "integer"}},
-    "key-places": {"id": {"type": "integer"}, "division_code": {"type": "string"}},
+    "key-places": {"id": {"type": "integer"}, "division_code": {"type": "string"},
+                   # docs/COVERAGE.md; null until computed
+                   "coverage": {"type": ["number", "null"], "description": "by working cameras"},
+                   "design_coverage": {"type": ["number", "null"],
+                                       "description": "by every installed camera"},
+                   "coverage_status": {"type": ["string", "null"],
+                                       "enum": ["full", "partial", "uncovered", None]}},
     "cameras": {"id": {"type": "integer"}, "division_code": {"type": "string"},
                 "has_stream_password": {"type": "boolean"},
                 "state": {"type": "string", "enum": CameraState.values()},
@@ -103,5 +109,8 @@ def create_blueprint(resources: dict[str, Resource]) -> Blueprint:
     imports.register(bp, resources)
     health.register(bp, resources["cameras"])
     from camera_registry.api import alerts  # noqa: E402
+    from camera_registry.api import coverage, reports  # noqa: E402
+    coverage.register(bp, resources["key-places"])
+    reports.register(bp)
     alerts.register(bp, components)
     return bp

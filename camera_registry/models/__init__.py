@@ -3,6 +3,8 @@ from camera_registry.models.alerts import (Incident, IncidentEvent, Notification
                                            Subscription)
 from camera_registry.models.cameras import Camera, MaintenanceWindow, camera_key_places
 from camera_registry.models.changes import ChangeRecord
+from camera_registry.models.coverage import (BuildingExtent, CoverageChange, DailyFigures,
+                                             KeyPlaceCoverage, KeyPlaceView)
 from camera_registry.models.divisions import Division
 from camera_registry.models.health import CameraHealth, CheckResult, StateTransition
 from camera_registry.models.leases import Lease
@@ -13,4 +15,5 @@ __all__ = ["Incident", "IncidentEvent", "Notification", "OutboxMessage", "Subscr
            "ApiToken", "Building", "Camera", "CameraHealth", "ChangeRecord", "CheckResult",
            "Compound", "Division", "KeyPlace", "Lease", "MaintenanceWindow", "StateTransition",
            "User",
+           "BuildingExtent", "CoverageChange", "DailyFigures", "KeyPlaceCoverage", "KeyPlaceView",
            "camera_key_places"]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from camera_registry.choices import CameraState, CheckKind, Lifecycle
 from camera_registry.models import (Camera, CameraHealth, CheckResult, Division,
                                     StateTransition)
+from camera_registry.services import coverage
 from camera_registry.services.credentials import CredentialBox
 from camera_registry.services.notifications import AlertPolicy
 from camera_registry.services.values import iso
@@ -280,6 +281,7 @@ class HealthMonitor:
                   ) -> tuple[Any, StateTransition | None]:
         result = self.runner.check(target_for(self.box, camera), kind)
         transition = self.save(session, camera, kind, result, now)
+        coverage.after_transitions(session, [transition])  # the key places the camera sees
         session.commit()
         return result, transition
 
@@ -289,14 +291,19 @@ class HealthMonitor:
         targets = {camera.id: target_for(self.box, camera) for camera in cameras}
         by_id = {camera.id: camera for camera in cameras}
         done: list[tuple[Camera, Any]] = []
+        transitions: list[StateTransition | None] = []
         for target, result in self.runner.run(targets.values(), kind):
             camera = by_id[target.camera_id]
-            self.save(session, camera, kind, result, clock())
+            transitions.append(self.save(session, camera, kind, result, clock()))
             done.append((camera, result))
             if on_result:
                 on_result(camera, result)
             if len(done) % commit_every == 0:
+                # Batched, so a place seen by many changed cameras is unioned once.
+                coverage.after_transitions(session, transitions)
+                transitions.clear()
                 session.commit()
+        coverage.after_transitions(session, transitions)
         session.commit()
         return done
 

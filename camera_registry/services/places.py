@@ -4,12 +4,15 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from camera_registry.choices import DivisionLevel, KeyPlaceKind
 from camera_registry.errors import Conflict, field_error
-from camera_registry.models import Building, Camera, Compound, Division, KeyPlace
+from camera_registry.coverage import CoverageStatus
+from camera_registry.models import (Building, Camera, Compound, Division, KeyPlace,
+                                    KeyPlaceCoverage)
 from camera_registry.schemas import BuildingIn, CompoundIn, KeyPlaceIn
+from camera_registry.services import coverage
 from camera_registry.services.crud import Resource
 from camera_registry.services.divisions import require_level
 from camera_registry.services.resolver import Resolver
@@ -128,6 +131,12 @@ class BuildingResource(Resource):
             select(func.count()).where(Camera.building_id == obj.id))}, f"building {obj.name}")
 
 
+def _prefix(params: Mapping[str, str], resolver: Resolver) -> str | None:
+    if params.get("division"):
+        return resolver.division(params["division"], field="division").subtree_prefix
+    return resolver.actor.scope.subtree_prefix if resolver.actor.scope else None
+
+
 class KeyPlaceResource(Resource):
     name = "key-places"
     object_type = "key_place"
@@ -137,18 +146,24 @@ class KeyPlaceResource(Resource):
     sort_columns = {"name": KeyPlace.name, "priority": KeyPlace.priority, "kind": KeyPlace.kind,
                     "id": KeyPlace.id}
     filter_params = {"compound": "only the key places of this compound id",
-                     "kind": "gate, road, parking, ... (see the schema)"}
+                     "kind": "gate, road, parking, ... (see the schema)",
+                     "coverage": "uncovered, partial or full (comma-separated): how much "
+                                 "working cameras cover (docs/COVERAGE.md)"}
 
     def query(self) -> Select:
         return select(KeyPlace).join(Division, KeyPlace.division_id == Division.id)
 
     def load_options(self) -> tuple:
-        return (joinedload(KeyPlace.division),)
+        return (joinedload(KeyPlace.division), selectinload(KeyPlace.coverage_result))
 
     def division_of(self, obj: KeyPlace) -> Division:
         return obj.division
 
     def to_json(self, obj: KeyPlace) -> dict[str, Any]:
+        return {**self.snapshot(obj), **coverage.coverage_fields(obj)}
+
+    def snapshot(self, obj: KeyPlace) -> dict[str, Any]:
+        # Coverage is derived and changes with cameras' states: not part of the change log.
         return {"id": obj.id, **self.to_input(obj), "division_code": obj.division.code}
 
     def to_input(self, obj: KeyPlace) -> dict[str, Any]:
@@ -166,6 +181,16 @@ class KeyPlaceResource(Resource):
             if params["kind"] not in KeyPlaceKind.values():
                 raise field_error("kind", f"must be one of {', '.join(KeyPlaceKind.values())}")
             query = query.where(KeyPlace.kind == params["kind"])
+        # Answers carry each place's coverage: bring it up to date with recent edits first.
+        coverage.refresh(resolver.session, _prefix(params, resolver), wait_s=30.0)
+        if params.get("coverage"):
+            statuses = params["coverage"].split(",")
+            bad = [status for status in statuses if status not in CoverageStatus.values()]
+            if bad:
+                raise field_error("coverage", f"{', '.join(bad)} is not one of "
+                                              f"{', '.join(CoverageStatus.values())}")
+            query = query.join(KeyPlaceCoverage, KeyPlaceCoverage.key_place_id == KeyPlace.id
+                               ).where(KeyPlaceCoverage.status.in_(statuses))
         return query
 
     def apply(self, resolver: Resolver, obj: KeyPlace, data: KeyPlaceIn, creating: bool) -> None:

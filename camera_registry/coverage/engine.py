@@ -15,7 +15,7 @@ cameras work and is redone from the stored views whenever a camera changes state
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 import shapely

@@ -27,11 +27,11 @@ from camera_registry.choices import CameraState, Lifecycle
 from camera_registry.coverage import (CameraInput, PlaceCoverage, PlaceInput, View, blind_spots,
                                       camera_sector, reach_boxes, summarise, views_of,
                                       visible_polygons)
+from camera_registry.coverage.frames import metres_per_degree
 from camera_registry.database import utcnow
 from camera_registry.models import (Building, BuildingExtent, Camera, CameraHealth,
                                     CoverageChange, Division, KeyPlace, KeyPlaceCoverage,
                                     KeyPlaceView, StateTransition)
-from camera_registry.models.coverage import geojson_box
 from camera_registry.services import leases
 from camera_registry.services.values import iso
 
@@ -276,6 +276,8 @@ def _cameras(session: Session, near: Sequence[Box] | None,
         for chunk in _chunks(list(ids)):
             rows.extend(session.execute(query.where(Camera.id.in_(chunk))).all())
     else:
+        if near is not None:
+            query = _within_range_of(session, query, near)
         rows = session.execute(query).all()
     cameras = [CameraInput(row[0], row[1], row[2], row[3], row[4], row[5]) for row in rows]
     if near is not None and cameras:
@@ -283,6 +285,23 @@ def _cameras(session: Session, near: Sequence[Box] | None,
         rows = [row for row, kept in zip(rows, keep) if kept]
         cameras = [camera for camera, kept in zip(cameras, keep) if kept]
     return cameras, {row[0] for row in rows if is_working(row[6], row[7])}
+
+
+def _within_range_of(session: Session, query, boxes: Sequence[Box]):
+    """A first cut in SQL: cameras no farther from the boxes' envelope than the longest range
+    (the exact test, each camera's own range against each box, follows in _reaching)."""
+    if not len(boxes):
+        return query.where(False)
+    longest = session.scalar(select(func.max(Camera.range_m)).where(
+        Camera.lifecycle.in_(ACTIVE))) or 0.0
+    envelope = np.asarray(boxes, dtype=float)
+    minx, miny = envelope[:, 0].min(), envelope[:, 1].min()
+    maxx, maxy = envelope[:, 2].max(), envelope[:, 3].max()
+    widest = min(max(abs(miny), abs(maxy)) + 1.0, 89.0)  # where a metre is most longitude
+    per_lon, per_lat = (float(k) for k in metres_per_degree(widest))
+    dlon, dlat = longest / per_lon, longest / min(per_lat, 110_574.0)
+    return query.where(Camera.lon.between(minx - dlon, maxx + dlon),
+                       Camera.lat.between(miny - dlat, maxy + dlat))
 
 
 def _reaching(cameras: Sequence[CameraInput], boxes: Sequence[Box]) -> np.ndarray:

@@ -112,7 +112,8 @@ def test_the_demo_city_report_gives_the_linyi_figures(full_city, demo_streams_pa
         with Session(engine) as session:
             assert session.scalar(select(func.count()).select_from(KeyPlaceCoverage)) == 26847
         engine.dispose()
-        assert city["key_places_uncovered"] == 26847 and city["key_places_design_full"] > 0
+        assert city["key_places_uncovered"] == 26847
+        assert city["key_places_design_full"] == 3025  # docs/COVERAGE.md
         root = json.loads(app.test_cli_runner().invoke(cli, ["report", "--format", "json"])
                           .output)
         assert root["division"]["code"] == "370000"

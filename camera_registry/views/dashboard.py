@@ -3,19 +3,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
-                   url_for)
-from flask_babel import gettext as _
-from sqlalchemy import select
+from datetime import timedelta
 
-from camera_registry.choices import CameraState, CheckKind, Fault, Lifecycle, NetworkedLevel
+from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template,
+                   request, url_for)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from shapely.geometry import shape
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from camera_registry.choices import (CameraState, CheckKind, DivisionLevel, Fault, IncidentStatus,
+                                     Lifecycle, NetworkedLevel)
+from camera_registry.coverage import CameraInput, camera_sector
 from camera_registry.database import db, utcnow
 from camera_registry.errors import ServiceError
-from camera_registry.models import Division
-from camera_registry.services import crud
+from camera_registry.models import Building, Camera, Compound, Division, Incident, KeyPlace
+from camera_registry.services import coverage, crud, report_files, reports
 from camera_registry.services.health import HealthMonitor, recent_history
-from camera_registry.services.overview import state_figures
 from camera_registry.views.auth import current_actor
+from camera_registry.views.maps import SvgMap, trend_points
 
 bp = Blueprint("dashboard", __name__)
 CAMERA_FILTERS = ("state", "fault", "division", "compound", "networked_level", "lifecycle", "q",
@@ -51,13 +58,40 @@ def visible_division(code: str | None) -> Division | None:
 
 @bp.get("/")
 def overview() -> Any:
-    division = visible_division(request.args.get("division"))
-    prefix = division.subtree_prefix if division else None
-    children = _children(division)
-    rows = [(child, state_figures(db.session, child.subtree_prefix)) for child in children]
-    return render_template("dashboard/overview.html", division=division,
-                           figures=state_figures(db.session, prefix), rows=rows,
-                           path=_path(division))
+    # A registry with one root (the usual city) opens on that root.
+    division = visible_division(request.args.get("division")) or _single_root()
+    now = utcnow()
+    report = reports.summary(db.session, g.actor, division.code if division else None, now)
+    trend = []
+    if division is not None:
+        start = reports.local_today(now) - timedelta(days=30)
+        _code, trend = reports.daily_series(db.session, g.actor, division.code, start, None)
+    return render_template(
+        "dashboard/overview.html", division=division, report=report, path=_path(division),
+        trend=trend, trend_points=trend_points([day.get("online_rate") for day in trend]),
+        open_incidents=_open_incidents(division), compounds=_compounds(division))
+
+
+def _single_root() -> Division | None:
+    roots = _children(None)
+    return roots[0] if len(roots) == 1 else None
+
+
+def _open_incidents(division: Division | None) -> int:
+    query = g.actor.restrict(select(func.count(Incident.id)).join(
+        Division, Incident.division_id == Division.id)).where(
+        Incident.status != IncidentStatus.RESOLVED, Incident.parent_id.is_(None))
+    if division is not None:
+        query = query.where(Division.code.startswith(division.subtree_prefix, autoescape=True))
+    return db.session.scalar(query) or 0
+
+
+def _compounds(division: Division | None) -> list[Compound]:
+    """A community's compounds (the level below communities)."""
+    if division is None or division.level != DivisionLevel.COMMUNITY:
+        return []
+    return list(db.session.scalars(select(Compound).where(Compound.division_id == division.id)
+                                   .order_by(Compound.name)))
 
 
 def _children(division: Division | None) -> list[Division]:
@@ -76,6 +110,46 @@ def _path(division: Division | None) -> list[Division]:
         path.insert(0, division)
         division = division.parent
     return path
+
+
+@bp.get("/reports/summary.<fmt>")
+def report_file(fmt: str) -> Any:
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    division = visible_division(request.args.get("division"))
+    report = reports.summary(db.session, g.actor, division.code if division else None,
+                             utcnow())
+    lang = "en" if str(get_locale().language) == "en" else "zh"
+    body = report_files.to_csv(report, lang) if fmt == "csv" else report_files.to_xlsx(report,
+                                                                                     lang)
+    name = f"summary-{division.code if division else 'all'}-{report.day.isoformat()}.{fmt}"
+    mimetype = "text/csv" if fmt == "csv" else (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.get("/compounds/<int:compound_id>")
+def compound(compound_id: int) -> Any:
+    try:
+        obj = crud.get_object(db.session, g.actor, resources()["compounds"], compound_id)
+    except ServiceError:
+        abort(404)
+    buildings = list(db.session.scalars(select(Building).where(Building.compound_id == obj.id)))
+    places = list(db.session.scalars(select(KeyPlace).where(KeyPlace.compound_id == obj.id)
+                                     .order_by(KeyPlace.priority, KeyPlace.name)))
+    cameras = list(db.session.scalars(select(Camera).where(Camera.compound_id == obj.id)
+                                      .options(selectinload(Camera.health))
+                                      .order_by(Camera.code)))
+    layers = {place.id: coverage.coverage_geojson(db.session, place) for place in places}
+    shapes = [shape(g) for g in ([obj.boundary] if obj.boundary else []) +
+              [b.footprint for b in buildings if b.footprint] + [p.polygon for p in places]]
+    sectors = {c.id: camera_sector(CameraInput(c.id, c.lon, c.lat, c.bearing_deg, c.fov_deg,
+                                               c.range_m)) for c in cameras}
+    svg = SvgMap.around(shapes + list(sectors.values())) if shapes or sectors else None
+    return render_template("dashboard/compound.html", compound=obj, buildings=buildings,
+                           places=places, cameras=cameras, layers=layers, sectors=sectors,
+                           svg=svg, path=_path(obj.division))
 
 
 @bp.get("/cameras")
@@ -131,3 +205,42 @@ def snapshot(camera_id: int) -> Any:
         abort(404)
     return current_app.response_class(jpeg, mimetype="image/jpeg",
                                       headers={"Cache-Control": "no-cache"})
+
+
+@bp.get("/incidents")
+def incidents() -> Any:
+    from camera_registry.api import alerts as alert_api
+
+    params = {key: value for key, value in request.args.items()
+              if key in ("status", "kind", "division") and value}
+    params.setdefault("status", "open,acknowledged")
+    try:
+        query = alert_api.filtered(params)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        query = alert_api.filtered({})
+    rows = db.session.scalars(query.order_by(Incident.opened_at.desc()).limit(200))
+    return render_template("dashboard/incidents.html", params=params,
+                           incidents=[alert_api.incident_json(i) for i in rows])
+
+
+@bp.route("/incidents/<int:incident_id>", methods=["GET", "POST"])
+def incident(incident_id: int) -> Any:
+    from camera_registry.api import alerts as alert_api
+    from camera_registry.services import incidents as incident_rules
+
+    try:
+        obj = alert_api.visible(str(incident_id))
+    except ServiceError:
+        abort(404)
+    if request.method == "POST":
+        try:
+            incident_rules.acknowledge(db.session, obj, g.actor.username,
+                                       request.form.get("comment", "").strip()[:500], utcnow())
+            db.session.commit()
+            flash(_("Acknowledged."), "info")
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        return redirect(url_for("dashboard.incident", incident_id=incident_id))
+    return render_template("dashboard/incident.html", incident=alert_api.incident_json(
+        obj, detail=True))

@@ -1,7 +1,7 @@
 """The dashboard (server-rendered pages) and the plain endpoints outside the JSON API."""
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import Flask, session
@@ -40,9 +40,11 @@ def register_views(app: Flask) -> None:
 
 
 def localtime(value) -> str:
-    """Stored times are naive UTC; people read Asia/Shanghai."""
+    """Stored times are naive UTC (or ISO text ending in Z); people read Asia/Shanghai."""
     if value is None:
         return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.removesuffix("Z"))
     return value.replace(tzinfo=timezone.utc).astimezone(DISPLAY_TIMEZONE).strftime(
         "%Y-%m-%d %H:%M:%S")
 

@@ -20,7 +20,8 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Text, and_, bindparam, cast, delete, func, insert, or_, select, update
+from sqlalchemy import (Text, and_, bindparam, cast, delete, func, insert, or_, select, text,
+                        update)
 from sqlalchemy.orm import Session
 
 from camera_registry.choices import CameraState, Lifecycle
@@ -68,6 +69,9 @@ def recompute_all(session: Session) -> RefreshResult:
     _store(session, places, views, summarise(places, views, working), everything=True)
     _store_extents(session, buildings, everything=True)
     session.execute(delete(CoverageChange.__table__).where(CoverageChange.id <= last_change))
+    if session.get_bind().dialect.name == "postgresql":
+        # Freshly bulk-written: give the planner statistics (SQLite plans from the data).
+        session.execute(text("ANALYZE key_place_views, key_place_coverage, building_extents"))
     _expire_results(session)
     return RefreshResult(len(places), len(views), time.perf_counter() - started)
 
@@ -148,21 +152,32 @@ def summaries_from_views(session: Session, place_ids: Sequence[int],
     """Coverage of places from their stored views; ``states`` overrides cameras' current
     states (a report at a past date), cameras missing from it count with their current one."""
     places = _places(session, place_ids)
-    views, working = [], set()
+    views = []
     for chunk in _chunks(list(place_ids)):
-        rows = session.execute(
-            select(KeyPlaceView.key_place_id, KeyPlaceView.camera_id, KeyPlaceView.geometry,
-                   KeyPlaceView.fraction, Camera.lifecycle, CameraHealth.state)
-            .join(Camera, Camera.id == KeyPlaceView.camera_id)
-            .outerjoin(CameraHealth, CameraHealth.camera_id == Camera.id)
-            .where(KeyPlaceView.key_place_id.in_(chunk)))
-        for place_id, camera_id, wkb, fraction, lifecycle, state in rows:
-            views.append(View(place_id, camera_id, shapely.from_wkb(wkb), fraction))
-            if states is not None and camera_id in states:
-                state = states[camera_id]
-            if is_working(lifecycle, state):
-                working.add(camera_id)
+        views.extend(View(place_id, camera_id, shapely.from_wkb(wkb), fraction)
+                     for place_id, camera_id, wkb, fraction in session.execute(
+                         select(KeyPlaceView.key_place_id, KeyPlaceView.camera_id,
+                                KeyPlaceView.geometry, KeyPlaceView.fraction)
+                         .where(KeyPlaceView.key_place_id.in_(chunk))))
+    lifecycles, current = _camera_states(session, sorted({v.camera_id for v in views}))
+    if states is not None:
+        current.update({ident: state for ident, state in states.items() if ident in lifecycles})
+    working = {ident for ident, lifecycle in lifecycles.items()
+               if is_working(lifecycle, current.get(ident))}
     return summarise(places, views, working)
+
+
+def _camera_states(session: Session, ids: list[int]) -> tuple[dict[int, str], dict[int, str]]:
+    """Lifecycle and state of these cameras, by primary key: two index lookups, whatever the
+    planner's statistics (a join here was planned as full scans right after a bulk load)."""
+    lifecycles: dict[int, str] = {}
+    states: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        lifecycles.update(session.execute(select(Camera.id, Camera.lifecycle).where(
+            Camera.id.in_(chunk))).all())
+        states.update(session.execute(select(CameraHealth.camera_id, CameraHealth.state).where(
+            CameraHealth.camera_id.in_(chunk))).all())
+    return lifecycles, states
 
 
 # --- what the queue of edits touches ----------------------------------------------------

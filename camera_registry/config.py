@@ -35,8 +35,9 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "CHECK_CONCURRENCY": (64, int),  # checks running at once
     "PICTURE_PROCESSES": (2, int),  # worker processes for picture checks
     "CHECK_RETENTION_DAYS": (14, int),  # raw check results older than this are deleted
-    "SCHEDULER": (False, "bool"),
-    "DEMO_STREAMS_PATH": (None, str),  # the demo's clips; default <instance>/demo_streams  # run the scheduler inside the web process (demo only)
+    "SCHEDULER": (False, "bool"),  # run the scheduler inside the web process (demo only)
+    "DEMO_STREAMS_PATH": (None, str),  # the demo's clips; default <instance>/demo_streams
+    "REPORT_CACHE_S": (60, int),  # how long the dashboard reuses a division's figures
     # Alerts and email (see docs/ALERTS.md). No SMTP host: emails wait in the outbox.
     "SMTP_HOST": ("", str),
     "SMTP_PORT": (587, int),

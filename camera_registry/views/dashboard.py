@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import time
 from datetime import timedelta
 
 from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template,
@@ -61,7 +62,7 @@ def overview() -> Any:
     # A registry with one root (the usual city) opens on that root.
     division = visible_division(request.args.get("division")) or _single_root()
     now = utcnow()
-    report = reports.summary(db.session, g.actor, division.code if division else None, now)
+    report = _cached_summary(division, now)
     trend = []
     if division is not None:
         start = reports.local_today(now) - timedelta(days=30)
@@ -70,6 +71,22 @@ def overview() -> Any:
         "dashboard/overview.html", division=division, report=report, path=_path(division),
         trend=trend, trend_points=trend_points([day.get("online_rate") for day in trend]),
         open_incidents=_open_incidents(division), compounds=_compounds(division))
+
+
+def _cached_summary(division: Division | None, now) -> reports.Report:
+    """The division's report, reused for CAMREG_REPORT_CACHE_S: a city's figures take about a
+    second to add up and change slowly, and monitors reload pages all day. A division's
+    report is the same for everyone who may see the division."""
+    code = division.code if division else None
+    ttl = current_app.config["REPORT_CACHE_S"]
+    cache = current_app.extensions.setdefault("camreg_report_cache", {})
+    cached = cache.get(code)
+    if cached is not None and time.monotonic() - cached[0] < ttl:
+        return cached[1]
+    report = reports.summary(db.session, g.actor, code, now)
+    if ttl > 0:
+        cache[code] = (time.monotonic(), report)
+    return report
 
 
 def _single_root() -> Division | None:

@@ -93,3 +93,10 @@ def test_check_now_button_runs_a_picture_check(city_admin, admin, city, rtsp_ser
     text = response.get_data(as_text=True)
     assert "检测完成" in text and "在线" in text
     assert city_admin.get(f"{page}/snapshot.jpg").mimetype == "image/jpeg"
+
+
+def test_overview_figures_are_reused_for_a_while(city_admin, cameras, admin, city):
+    first = city_admin.get("/").get_data(as_text=True)
+    admin.post("/cameras", json=camera_payload("37130200011320000005",
+                                               compound_id=city.compound_a1))
+    assert city_admin.get("/").get_data(as_text=True) == first  # within CAMREG_REPORT_CACHE_S

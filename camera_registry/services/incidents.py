@@ -192,9 +192,12 @@ def compound_outage(session: Session, compound: Compound, now: datetime,
         notify_opened(session, outage, now)
     else:
         members = None  # while the outage lasts, every camera going offline belongs to it
+    # A camera that was down (and told) well before the outage keeps its own incident.
+    earliest = outage.since - timedelta(seconds=policy.outage_window_s)
     for incident in session.scalars(select(Incident).where(
             Incident.compound_id == compound.id, Incident.kind == IncidentKind.CAMERA_OFFLINE,
-            Incident.status != IncidentStatus.RESOLVED, Incident.parent_id.is_(None))):
+            Incident.status != IncidentStatus.RESOLVED, Incident.parent_id.is_(None),
+            Incident.since >= earliest)):
         if members is None or incident.camera_id in members:
             fold(session, incident, outage, now)
     return outage
@@ -327,9 +330,19 @@ def close_orphans(session: Session, now: datetime) -> int:
     return len(orphans)
 
 
+def recheck_outages(session: Session, now: datetime, policy: AlertPolicy) -> None:
+    """Outages also end when their cameras leave the count (maintenance, retired)."""
+    for outage in list(session.scalars(select(Incident).where(
+            Incident.kind == IncidentKind.COMPOUND_OUTAGE,
+            Incident.status != IncidentStatus.RESOLVED))):
+        recheck_compound_outage(session, outage, now, policy)
+
+
 def process(session: Session, now: datetime, policy: AlertPolicy) -> int:
-    """The 30-s job: orphans, escalations, reminders, then due batches into the outbox."""
+    """The 30-s job: orphans, outages, escalations, reminders, then due batches into the
+    outbox."""
     close_orphans(session, now)
+    recheck_outages(session, now, policy)
     escalate_due(session, now, policy)
     remind_due(session, now, policy)
     session.commit()

@@ -248,3 +248,17 @@ def test_a_new_notifier_picks_up_a_batch_the_old_one_left(
     assert new.process() == 0 and new.deliver().sent == 0
     assert session.scalar(select(OutboxMessage.status)) == "sent"
     assert T0 < clock.now
+
+
+def test_a_camera_down_long_before_an_outage_keeps_its_own_incident(
+        admin, city, cams, clock, session):
+    ids = add_cameras(admin, city.compound_a1, 5)
+    cams.online(*ids)
+    cams.offline(ids[0])
+    clock.advance(86400)
+    cams.offline(*ids[1:4])
+    rows = all_incidents(session)
+    outage = next(i for i in rows if i.kind == IncidentKind.COMPOUND_OUTAGE)
+    old = incidents.open_camera_incident(session, ids[0])
+    assert old.parent_id is None
+    assert sorted(c.camera_id for c in outage.children) == ids[1:4]

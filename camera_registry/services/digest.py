@@ -13,8 +13,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from camera_registry.choices import CameraState, IncidentKind, IncidentStatus
-from camera_registry.models import (Camera, Compound, Division, Incident, StateTransition,
-                                    Subscription)
+from camera_registry.coverage import CoverageStatus
+from camera_registry.models import (Camera, Compound, Division, Incident, KeyPlace,
+                                    KeyPlaceCoverage, StateTransition, Subscription)
 from camera_registry.services import emails, outbox
 from camera_registry.services.health import checked_cameras
 from camera_registry.services.notifications import AlertPolicy
@@ -52,7 +53,7 @@ class Digest:
     resolved: int
     uncovered: list[str] = field(default_factory=list)
     worst: list[dict] = field(default_factory=list)
-    coverage_note: bool = True
+    coverage_note: bool = False  # say that coverage figures are missing (none computed)
 
 
 @dataclass
@@ -135,13 +136,32 @@ def incident_counts(session: Session, prefix: str, compound_id: int | None,
 
 
 def uncovered_places(session: Session, prefix: str, compound_id: int | None) -> list[str]:
-    query = (select(Incident.subject).join(Division, Incident.division_id == Division.id)
-             .where(Division.code.startswith(prefix, autoescape=True),
-                    Incident.kind == IncidentKind.KEY_PLACE_UNCOVERED,
-                    Incident.status != IncidentStatus.RESOLVED).order_by(Incident.subject))
+    """Key places the coverage work finds uncovered (docs/COVERAGE.md), and those with an
+    open key_place_uncovered incident."""
+    reported = (select(Incident.subject).join(Division, Incident.division_id == Division.id)
+                .where(Division.code.startswith(prefix, autoescape=True),
+                       Incident.kind == IncidentKind.KEY_PLACE_UNCOVERED,
+                       Incident.status != IncidentStatus.RESOLVED))
+    computed = (select(KeyPlace.name).join(Division, KeyPlace.division_id == Division.id)
+                .join(KeyPlaceCoverage, KeyPlaceCoverage.key_place_id == KeyPlace.id)
+                .where(Division.code.startswith(prefix, autoescape=True),
+                       KeyPlaceCoverage.status == CoverageStatus.UNCOVERED))
     if compound_id is not None:
-        query = query.where(Incident.compound_id == compound_id)
-    return list(session.scalars(query))
+        reported = reported.where(Incident.compound_id == compound_id)
+        computed = computed.where(KeyPlace.compound_id == compound_id)
+    return sorted(set(session.scalars(reported)) | set(session.scalars(computed)))
+
+
+def coverage_missing(session: Session, prefix: str, compound_id: int | None) -> bool:
+    """Key places in scope whose coverage has not been computed (yet)."""
+    query = (select(func.count()).select_from(KeyPlace)
+             .join(Division, KeyPlace.division_id == Division.id)
+             .outerjoin(KeyPlaceCoverage, KeyPlaceCoverage.key_place_id == KeyPlace.id)
+             .where(Division.code.startswith(prefix, autoescape=True),
+                    KeyPlaceCoverage.key_place_id.is_(None)))
+    if compound_id is not None:
+        query = query.where(KeyPlace.compound_id == compound_id)
+    return bool(session.scalar(query))
 
 
 def worst_compounds(session: Session, rates: Rates) -> list[dict]:
@@ -172,7 +192,8 @@ def compute(session: Session, division: Division, compound: Compound | None, now
         online_rate_yesterday=yesterday.online_rate,
         intact_rate_yesterday=yesterday.intact_rate, opened=opened, open=open_,
         resolved=resolved, uncovered=uncovered_places(session, prefix, compound_id),
-        worst=worst_compounds(session, today))
+        worst=worst_compounds(session, today),
+        coverage_note=coverage_missing(session, prefix, compound_id))
 
 
 def send_digests(session: Session, now: datetime, policy: AlertPolicy) -> int:

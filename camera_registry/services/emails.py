@@ -35,7 +35,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "incidents_open": "未处置告警", "incidents_resolved": "24 小时内恢复",
         "uncovered": "失去覆盖的重点部位", "worst": "在线率最低的小区", "none": "无",
         "compound": "小区", "online": "在线", "coverage_note":
-            "重点部位覆盖：仅列出已上报失去覆盖的部位（覆盖率统计尚未接入）。",
+            "部分重点部位的覆盖率尚未计算，其中仅列出已上报失去覆盖的部位。",
     },
     Language.EN: {
         "brand": "Sharp Eyes", "alerts": "alerts", "more": "and {n} more",
@@ -53,8 +53,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "uncovered": "Key places without coverage", "worst": "Compounds with the lowest "
                                                              "online rate",
         "none": "none", "compound": "Compound", "online": "online", "coverage_note":
-            "Key places: only those reported uncovered are listed (coverage figures are not "
-            "connected yet).",
+            "The coverage of some key places is not computed yet; of those, only the ones "
+            "reported uncovered are listed.",
     },
 }
 

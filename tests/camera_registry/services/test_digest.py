@@ -82,3 +82,21 @@ def test_the_scheduler_runs_alert_jobs_and_the_digest_at_eight(app, alert_config
     assert checks.if_leader(lambda: "ran") is None  # a standby sends nothing
     checks.leader = True
     assert checks.if_leader(lambda: "ran") == "ran"
+
+
+def test_uncovered_key_places_come_from_the_coverage_figures(network, admin, city, session,
+                                                             jobs):
+    from camera_registry.services import coverage
+
+    far = {"type": "Polygon", "coordinates": [[[118.40, 35.10], [118.401, 35.10],
+                                               [118.401, 35.101], [118.40, 35.101],
+                                               [118.40, 35.10]]]}
+    admin.post("/key-places", json={"name": "停车场", "kind": "parking", "polygon": far,
+                                    "compound_id": city.compound_a1})
+    county = session.query(Division).filter_by(code=city.county_a).one()
+    assert digest.compute(session, county, None, MORNING, jobs.policy).coverage_note
+    coverage.recompute_all(session)
+    session.commit()
+    figures = digest.compute(session, county, None, MORNING, jobs.policy)
+    assert "停车场" in figures.uncovered and "北门" in figures.uncovered
+    assert not figures.coverage_note

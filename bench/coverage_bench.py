@@ -145,10 +145,12 @@ def run(url: str, folder: Path, repeat: int, changes: int) -> None:
     build(url, folder)
     engine = make_engine(url)
     with Session(engine) as session:
-        bench_full(session, repeat)
-        bench_state_changes(session, changes)
-        bench_edit(session)
-        bench_reports(session)
+        for step in (lambda: bench_full(session, repeat),
+                     lambda: bench_state_changes(session, changes),
+                     lambda: bench_edit(session), lambda: bench_reports(session)):
+            step()
+            # The machine may be shared: say how busy it was.
+            print("   load average %.1f %.1f %.1f" % os.getloadavg())
     engine.dispose()
 
 

@@ -182,6 +182,7 @@ def summary(session: Session, actor: Actor, division_code: str | None, now: date
     of each of its children, now or at 08:00 on ``day``."""
     division = _division(session, actor, division_code)
     prefix = division.subtree_prefix if division else None
+    now = now.replace(microsecond=0)
     # Today before 08:00, "at today" means now: the snapshot moment has not come yet.
     moment = min(snapshot_moment(day), now) if day else now
     report_day = day or local_today(now)

@@ -25,9 +25,9 @@ from sqlalchemy import (Text, and_, bindparam, cast, delete, func, insert, or_, 
 from sqlalchemy.orm import Session
 
 from camera_registry.choices import CameraState, Lifecycle
-from camera_registry.coverage import (CameraInput, PlaceCoverage, PlaceInput, View, blind_spots,
-                                      camera_sector, reach_boxes, summarise, views_of,
-                                      visible_polygons)
+from camera_registry.coverage import (CameraInput, CoverageStatus, PlaceCoverage, PlaceInput,
+                                      View, blind_spots, camera_sector, reach_boxes, summarise,
+                                      views_of, visible_polygons)
 from camera_registry.coverage.frames import metres_per_degree
 from camera_registry.database import utcnow
 from camera_registry.models import (Building, BuildingExtent, Camera, CameraHealth,
@@ -132,10 +132,33 @@ def update_states(session: Session, camera_ids: Iterable[int]) -> int:
             KeyPlaceView.camera_id.in_(chunk))))
     if not place_ids:
         return 0
+    before = dict(session.execute(select(KeyPlaceCoverage.key_place_id, KeyPlaceCoverage.status)
+                                  .where(KeyPlaceCoverage.key_place_id.in_(place_ids))).all())
     results = summaries_from_views(session, sorted(place_ids))
     _update_results(session, results)
     _expire_results(session)
+    _tell_incidents(session, before, results)
     return len(results)
+
+
+def _tell_incidents(session: Session, before: Mapping[int, str],
+                    results: Sequence[PlaceCoverage]) -> None:
+    """A place that turns uncovered opens an incident; covered again, it resolves. Only
+    changes count, so computing a new city does not open thousands of incidents at once."""
+    from camera_registry.services import incidents  # incidents builds on coverage's figures
+
+    now = utcnow()
+    for result in results:
+        old = before.get(result.place_id)
+        if old is None or old == result.status:
+            continue
+        if result.status == CoverageStatus.UNCOVERED:
+            place = session.get(KeyPlace, result.place_id)
+            incidents.key_place_uncovered(session, place, now,
+                                          f"working coverage {result.coverage:.0%}")
+        elif old == CoverageStatus.UNCOVERED:
+            incidents.key_place_covered(session, session.get(KeyPlace, result.place_id), now,
+                                        f"covered again: {result.coverage:.0%}")
 
 
 def after_transitions(session: Session, transitions: Iterable[StateTransition | None]) -> int:

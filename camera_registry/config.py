@@ -32,7 +32,8 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "BACKOFF_MAX_FACTOR": (8, int),  # an offline camera is checked up to this many times less often
     "CHECK_TIMEOUT_S": (5.0, float),  # liveness deadline
     "PICTURE_WINDOW_S": (1.5, float),  # how long a picture check reads frames
-    "CHECK_CONCURRENCY": (64, int),  # checks running at once
+    "CHECK_CONCURRENCY": (64, int),  # picture checks running at once
+    "LIVENESS_CONCURRENCY": (256, int),  # liveness checks running at once (cheap sockets)
     "PICTURE_PROCESSES": (2, int),  # worker processes for picture checks
     "CHECK_RETENTION_DAYS": (14, int),  # raw check results older than this are deleted
     "SCHEDULER": (False, "bool"),  # run the scheduler inside the web process (demo only)

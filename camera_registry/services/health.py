@@ -259,6 +259,7 @@ class HealthMonitor:
 
             self._runner = CheckRunner(
                 concurrency=self.config["CHECK_CONCURRENCY"],
+                liveness_concurrency=self.config["LIVENESS_CONCURRENCY"],
                 picture_processes=self.config["PICTURE_PROCESSES"],
                 liveness_timeout_s=self.config["CHECK_TIMEOUT_S"],
                 picture_settings=PictureSettings(window_s=self.config["PICTURE_WINDOW_S"]))
